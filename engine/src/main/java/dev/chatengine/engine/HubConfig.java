@@ -1,0 +1,111 @@
+package dev.chatengine.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The hub's settings: immutable, made by {@link #builder()}, with safe defaults.
+ *
+ * <pre>{@code
+ * HubConfig config = HubConfig.builder().sendQueueCapacity(512).writeTimeout(Duration.ofSeconds(5)).build();
+ * }</pre>
+ *
+ * @param sendQueueCapacity messages a client's send queue holds before the client is dropped as a slow consumer
+ * @param writeTimeout      longest one socket write to a client may block before the client is dropped
+ * @param pingPeriod        how often the write pump pings an otherwise quiet client; must be less than {@code pongWait}
+ * @param pongWait          longest the hub waits for anything (a message or a pong) from a client before dropping it
+ * @param closeTimeout      longest a closing client may take to finish its close handshake before its socket is cut
+ * @param maxBatchMessages  most queued messages the write pump hands the transport in one write
+ */
+public record HubConfig(int sendQueueCapacity, Duration writeTimeout, Duration pingPeriod, Duration pongWait,
+                        Duration closeTimeout, int maxBatchMessages) {
+
+    /** 256 messages: gorilla's chat example's figure; at 64 B a message that is 16 KiB of references' worth of backlog. */
+    public static final int DEFAULT_SEND_QUEUE_CAPACITY = 256;
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+    /** pongWait * 9 / 10, as in gorilla: a ping must have time to come back before the wait ends. */
+    public static final Duration DEFAULT_PING_PERIOD = Duration.ofSeconds(54);
+    public static final Duration DEFAULT_PONG_WAIT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_BATCH_MESSAGES = 64;
+
+    public HubConfig {
+        if (sendQueueCapacity < 1) {
+            throw new IllegalArgumentException("sendQueueCapacity must be at least 1: " + sendQueueCapacity);
+        }
+        if (maxBatchMessages < 1) {
+            throw new IllegalArgumentException("maxBatchMessages must be at least 1: " + maxBatchMessages);
+        }
+        requirePositive(writeTimeout, "writeTimeout");
+        requirePositive(pingPeriod, "pingPeriod");
+        requirePositive(pongWait, "pongWait");
+        requirePositive(closeTimeout, "closeTimeout");
+        if (pingPeriod.compareTo(pongWait) >= 0) {
+            throw new IllegalArgumentException("pingPeriod (" + pingPeriod + ") must be less than pongWait (" + pongWait + ")");
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+
+    /** The defaults, as {@code builder().build()}. */
+    public static HubConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder that starts from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link HubConfig}; every setter is optional. Not thread-safe. */
+    public static final class Builder {
+        private int sendQueueCapacity = DEFAULT_SEND_QUEUE_CAPACITY;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private Duration pingPeriod = DEFAULT_PING_PERIOD;
+        private Duration pongWait = DEFAULT_PONG_WAIT;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private int maxBatchMessages = DEFAULT_MAX_BATCH_MESSAGES;
+
+        private Builder() {
+        }
+
+        public Builder sendQueueCapacity(int messages) {
+            this.sendQueueCapacity = messages;
+            return this;
+        }
+
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = timeout;
+            return this;
+        }
+
+        public Builder pingPeriod(Duration period) {
+            this.pingPeriod = period;
+            return this;
+        }
+
+        public Builder pongWait(Duration wait) {
+            this.pongWait = wait;
+            return this;
+        }
+
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        public Builder maxBatchMessages(int messages) {
+            this.maxBatchMessages = messages;
+            return this;
+        }
+
+        public HubConfig build() {
+            return new HubConfig(sendQueueCapacity, writeTimeout, pingPeriod, pongWait, closeTimeout, maxBatchMessages);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.chatengine.engine.transport;
+
+import dev.chatengine.engine.DisconnectReason;
+
+import java.io.IOException;
+
+/**
+ * One client's message connection, as a transport gives it to the engine: the seam between the
+ * engine, which knows rooms and clients, and a transport, which knows bytes on a wire.
+ *
+ * <p>A transport (for example {@code transport-jdk}'s WebSocket server) implements this and hands
+ * each new connection to {@link dev.chatengine.engine.Hub#serve(Connection, dev.chatengine.engine.ClientHandler)}.
+ * The engine then owns it:
+ * <ul>
+ *   <li>{@link #read()} is called only by the client's read pump, one call at a time;</li>
+ *   <li>{@link #write}, {@link #ping()} and {@link #close(DisconnectReason)} only by its write pump,
+ *       one call at a time;</li>
+ *   <li>{@link #abort()} and {@link #remoteAddress()} from any thread.</li>
+ * </ul>
+ * The transport answers the peer's control traffic (pings, the peer's close) by itself; it must
+ * keep those replies from interleaving with the write pump's bytes.
+ */
+public interface Connection {
+
+    /**
+     * Blocks until the next inbound event: a complete message, a pong, or the end of the
+     * connection. Once it has returned {@link Inbound.Closed} it is not called again.
+     *
+     * @throws IOException when the connection failed (the engine treats it as
+     *         {@link DisconnectReason#CONNECTION_LOST})
+     */
+    Inbound read() throws IOException;
+
+    /**
+     * Writes {@code count} encoded messages from {@code batch}, in order, in as few socket writes
+     * as the transport can. The messages were encoded once by this transport's {@link MessageEncoder}
+     * and may be shared with other connections: never modify them. Blocks until written.
+     */
+    void write(EncodedMessage[] batch, int count) throws IOException;
+
+    /** Sends a keepalive ping; the peer's pong comes back through {@link #read()} as {@link Inbound.Pong}. */
+    void ping() throws IOException;
+
+    /**
+     * Starts an orderly close for {@code reason}: sends the transport's close signal (a WebSocket
+     * close frame with the code the transport maps the reason to), then ends the connection once the
+     * peer answers or after the transport's close timeout. Idempotent. Blocks at most as long as one
+     * write may block.
+     */
+    void close(DisconnectReason reason);
+
+    /** Closes the underlying socket now, without any handshake; unblocks {@link #read()} and {@link #write}. Idempotent. */
+    void abort();
+
+    /** The peer's address, for logs, for example {@code 127.0.0.1:53122}. */
+    String remoteAddress();
+}
