@@ -9,6 +9,11 @@ public final class FrameEncoder {
         throw new UnsupportedOperationException("TODO codec");
     }
 
+    /** A whole masked (client) frame with FIN set, masked with {@code maskKey}. */
+    public static byte[] clientFrame(Opcode opcode, byte[] payload, int maskKey) {
+        throw new UnsupportedOperationException("TODO codec");
+    }
+
     /** A close frame for {@code status} (no payload for 1005). */
     public static byte[] closeFrame(CloseStatus status) {
         throw new UnsupportedOperationException("TODO codec");

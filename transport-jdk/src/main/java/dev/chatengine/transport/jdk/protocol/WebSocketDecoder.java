@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /** STUB: pure, stateful per connection; server role (client frames must be masked). */
 public final class WebSocketDecoder {
-    public WebSocketDecoder(int maxMessageBytes) {
+    public WebSocketDecoder(Role role, int maxMessageBytes) {
     }
 
     /**
