@@ -54,7 +54,9 @@ class DropTest {
     void aSlowConsumerIsDroppedWhileEveryHealthyClientGetsEveryMessageExactlyOnceInOrder() throws Exception {
         int capacity = 16;
         int messages = 200;
-        testHub = new TestHub(HubConfig.builder().sendQueueCapacity(capacity).build(), handler);
+        // Write and close timeouts far beyond the test's patience: only the drop itself may cut the socket.
+        testHub = new TestHub(HubConfig.builder().sendQueueCapacity(capacity)
+                .writeTimeout(Duration.ofMinutes(5)).closeTimeout(Duration.ofMinutes(5)).build(), handler);
         Hub hub = testHub.hub();
         Room room = hub.room("r");
         List<Peer> healthy = connectAll(10, room);
@@ -70,6 +72,7 @@ class DropTest {
         }
 
         slow.readPump().join(Await.PATIENCE);
+        assertThat(slow.readPump().isAlive()).as("the dropped client's serve returned").isFalse();
         assertThat(handler.closed(slow.client()).reason()).isEqualTo(DisconnectReason.SLOW_CONSUMER);
         assertThat(slow.connection().isAborted()).as("socket cut although no close frame could be written").isTrue();
         assertThat(hub.metrics().dropped(DisconnectReason.SLOW_CONSUMER)).isEqualTo(1);
@@ -107,6 +110,7 @@ class DropTest {
         }
 
         stuck.readPump().join(Await.PATIENCE);
+        assertThat(stuck.readPump().isAlive()).as("the dropped client's serve returned").isFalse();
         assertThat(handler.closed(stuck.client()).reason()).isEqualTo(DisconnectReason.WRITE_TIMEOUT);
         assertThat(stuck.connection().isAborted()).isTrue();
         assertThat(stuck.connection().received()).isEmpty();
