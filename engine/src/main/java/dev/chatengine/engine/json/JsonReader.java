@@ -36,6 +36,11 @@ public final class JsonReader {
 
     /** 32 levels: ample for a protocol's requests, tiny for the stack (the reader recurses once a level). */
     public static final int DEFAULT_MAX_DEPTH = 32;
+    /**
+     * The deepest {@link #withLimits} allows: the reader recurses once a level, and 1,000 levels stay
+     * far inside a default thread stack (and a virtual thread's), so no input can overflow it.
+     */
+    public static final int MAX_DEPTH_LIMIT = 1_000;
     /** 1 MiB. */
     public static final int DEFAULT_MAX_INPUT_BYTES = 1 << 20;
 
@@ -45,8 +50,8 @@ public final class JsonReader {
     private final int maxInputBytes;
 
     private JsonReader(int maxDepth, int maxInputBytes) {
-        if (maxDepth < 1) {
-            throw new IllegalArgumentException("maxDepth must be at least 1: " + maxDepth);
+        if (maxDepth < 1 || maxDepth > MAX_DEPTH_LIMIT) {
+            throw new IllegalArgumentException("maxDepth must be from 1 to " + MAX_DEPTH_LIMIT + ": " + maxDepth);
         }
         if (maxInputBytes < 1) {
             throw new IllegalArgumentException("maxInputBytes must be at least 1: " + maxInputBytes);
@@ -63,6 +68,9 @@ public final class JsonReader {
     /**
      * A reader that rejects arrays and objects nested more than {@code maxDepth} deep (a top-level
      * {@code []} is depth 1) and inputs longer than {@code maxInputBytes}.
+     *
+     * @throws IllegalArgumentException when {@code maxDepth} is not from 1 to {@link #MAX_DEPTH_LIMIT}
+     *         or {@code maxInputBytes} is less than 1
      */
     public static JsonReader withLimits(int maxDepth, int maxInputBytes) {
         return new JsonReader(maxDepth, maxInputBytes);
