@@ -425,7 +425,10 @@
   }
 
   function onJoined(msg) {
-    if (msg.room === DEFAULT_ROOM && state.leftLobby && !(msg.ref && state.pending.has(msg.ref))) {
+    const req = msg.ref != null ? state.pending.get(msg.ref) : undefined;
+    // asked: the person joined this room just now (not the lobby join that follows a login, nor a rejoin).
+    const asked = req !== undefined && req.type === 'join' && !req.rejoin;
+    if (msg.room === DEFAULT_ROOM && state.leftLobby && !asked) {
       // The automatic lobby join after a re-login, but this person had left the lobby.
       send({ type: 'leave', room: DEFAULT_ROOM });
       return;
@@ -441,8 +444,6 @@
       addEntry(c, { kind: 'event', text: 'Some messages sent while you were away are no longer kept.' });
     }
     for (const m of history) onMessage(Object.assign({ room: msg.room }, m));
-    const req = msg.ref != null ? state.pending.get(msg.ref) : undefined;
-    const asked = req !== undefined && !req.rejoin;
     if (msg.room === DEFAULT_ROOM) state.leftLobby = false;
     if (asked || !state.current || !conversations.has(state.current)) select(c.key);
     else if (c.key === state.current) { renderHeader(); renderSidebar(); }
