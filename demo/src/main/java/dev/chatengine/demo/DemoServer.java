@@ -84,16 +84,22 @@ public final class DemoServer implements AutoCloseable {
     public static DemoServer start(InetSocketAddress address, DemoConfig config) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
-        Hub chatHub = Hub.create(config.chatHub(), WebSocketMessageEncoder.INSTANCE);
-        Hub rawHub = Hub.create(config.rawHub(), WebSocketMessageEncoder.INSTANCE);
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        // Bind first: a busy port then fails before anything else was started (and logged).
+        HttpServer http = HttpServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
+        Hub chatHub = null;
+        Hub rawHub = null;
+        ExecutorService executor = null;
         try {
-            ChatService chat = new ChatService(chatHub, config.chat(), config.clock());
+            chatHub = Hub.create(config.chatHub(), WebSocketMessageEncoder.INSTANCE);
+            rawHub = Hub.create(config.rawHub(), WebSocketMessageEncoder.INSTANCE);
+            executor = Executors.newVirtualThreadPerTaskExecutor();
+            Hub chat = chatHub;
+            Hub rawBroadcast = rawHub;
+            ChatService chatService = new ChatService(chatHub, config.chat(), config.clock());
             RawBroadcastHandler raw = new RawBroadcastHandler(rawHub);
-            WebSocketHandler chatSocket = WebSocketHandler.create(config.webSocket(), connection -> chatHub.serve(connection, chat));
-            WebSocketHandler rawSocket = WebSocketHandler.create(config.webSocket(), connection -> rawHub.serve(connection, raw));
+            WebSocketHandler chatSocket = WebSocketHandler.create(config.webSocket(), connection -> chat.serve(connection, chatService));
+            WebSocketHandler rawSocket = WebSocketHandler.create(config.webSocket(), connection -> rawBroadcast.serve(connection, raw));
 
-            HttpServer http = HttpServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
             DemoServer server = new DemoServer(http, executor, chatHub, rawHub, chatSocket, rawSocket, config);
             http.createContext("/", StaticResources.chatPage());
             http.createContext("/ws", Http.exactPath("/ws", chatSocket));
@@ -103,10 +109,17 @@ public final class DemoServer implements AutoCloseable {
             http.setExecutor(executor);
             http.start();
             return server;
-        } catch (IOException | RuntimeException | Error e) {
-            chatHub.shutdown(Duration.ZERO);
-            rawHub.shutdown(Duration.ZERO);
-            executor.shutdownNow();
+        } catch (RuntimeException | Error e) {
+            http.stop(0);
+            if (chatHub != null) {
+                chatHub.shutdown(Duration.ZERO);
+            }
+            if (rawHub != null) {
+                rawHub.shutdown(Duration.ZERO);
+            }
+            if (executor != null) {
+                executor.shutdownNow();
+            }
             throw e;
         }
     }
