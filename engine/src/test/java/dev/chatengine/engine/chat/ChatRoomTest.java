@@ -13,7 +13,7 @@ class ChatRoomTest {
 
     @Test
     void seqsCountFromOneWithoutGapsAndTheRingKeepsTheLast() {
-        ChatRoom room = new ChatRoom("r", null, 3);
+        ChatRoom room = new ChatRoom("r", null, 3, 1 << 20);
         assertThat(room.hasHistory()).isFalse();
         say(room, 5);
         assertThat(room.hasHistory()).isTrue();
@@ -23,7 +23,7 @@ class ChatRoomTest {
 
     @Test
     void sinceTellsWhetherNothingWasMissed() {
-        ChatRoom room = new ChatRoom("r", null, 3);
+        ChatRoom room = new ChatRoom("r", null, 3, 1 << 20);
         assertThat(room.historySince(OptionalLong.of(0))).satisfies(r -> {
             assertThat(r.history()).isEmpty();
             assertThat(r.recovered()).isTrue();
@@ -38,7 +38,7 @@ class ChatRoomTest {
 
     @Test
     void aRoomWithoutHistoryRecoversOnlyWhenNothingWasSaid() {
-        ChatRoom room = new ChatRoom("r", null, 0);
+        ChatRoom room = new ChatRoom("r", null, 0, 1 << 20);
         assertRecovery(room, 0, true);
         say(room, 2);
         assertThat(room.hasHistory()).isFalse();
@@ -48,10 +48,26 @@ class ChatRoomTest {
 
     @Test
     void theRingWrapsManyTimes() {
-        ChatRoom room = new ChatRoom("r", null, 50);
+        ChatRoom room = new ChatRoom("r", null, 50, 1 << 20);
         say(room, 1_234);
         List<String> texts = texts(room.historySince(OptionalLong.of(1_200)));
         assertThat(texts).hasSize(34).startsWith("1201").endsWith("1234");
+    }
+
+    @Test
+    void longMessagesAreKeptWithinTheByteLimitAndRecoveryKnowsIt() {
+        ChatRoom room = new ChatRoom("r", null, 50, 10);
+        say(room, 9); // "1" to "9": nine bytes
+        assertThat(texts(room.historySince(OptionalLong.empty()))).hasSize(9);
+        long seq = room.nextSeq();
+        room.remember(seq, "10".getBytes(StandardCharsets.UTF_8)); // eleven bytes: "1" goes
+        assertRecovery(room, 1, true, "2", "3", "4", "5", "6", "7", "8", "9", "10");
+        assertRecovery(room, 0, false, "2", "3", "4", "5", "6", "7", "8", "9", "10");
+        seq = room.nextSeq();
+        room.remember(seq, "a very long message".getBytes(StandardCharsets.UTF_8)); // alone over the limit: kept alone
+        assertRecovery(room, 10, true, "a very long message");
+        assertRecovery(room, 9, false, "a very long message");
+        assertThat(room.hasHistory()).isTrue();
     }
 
     private static void say(ChatRoom room, int count) {
