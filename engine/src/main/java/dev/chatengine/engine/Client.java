@@ -1,64 +1,308 @@
 package dev.chatengine.engine;
 
+import dev.chatengine.engine.transport.Connection;
 import dev.chatengine.engine.transport.EncodedMessage;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One connected client of a {@link Hub}: its send queue, its rooms, and a slot for the
- * application's per-client state. Thread-safe.
+ * application's per-client state. Thread-safe: every method may be called from any thread.
+ *
+ * <p>The hub makes a client when a transport hands it a connection ({@link Hub#serve}); the
+ * application meets it in its {@link ClientHandler} and may keep it, send to it, put it in rooms
+ * and close it. Sending never blocks: the message goes into the client's bounded send queue
+ * (capacity {@link HubConfig#sendQueueCapacity()}), and the client's write pump writes it. A client
+ * whose queue is full is dropped as a {@link DisconnectReason#SLOW_CONSUMER}, so that nobody ever
+ * waits for it.
+ *
+ * <p>Life cycle: open until {@link #close} (by the application, the peer, the transport or the hub);
+ * then closing: its queue is discarded, the transport's close is sent, {@link ClientHandler#onClose}
+ * runs, and it leaves every room and the hub.
  */
 public final class Client {
 
-    private Client() {
-        throw new UnsupportedOperationException("TODO engine");
+    private static final System.Logger LOG = System.getLogger(Client.class.getName());
+
+    private static final VarHandle CLOSE_REASON;
+    private static final VarHandle CONSUMER_PARKED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CLOSE_REASON = lookup.findVarHandle(Client.class, "closeReason", DisconnectReason.class);
+            CONSUMER_PARKED = lookup.findVarHandle(Client.class, "consumerParked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
-    /** A number unique within the hub. */
+    private final long id;
+    private final Connection connection;
+    private final HubMetrics metrics;
+    private final SendQueue queue;
+    private final Thread writer;
+    private final Set<Room> rooms = ConcurrentHashMap.newKeySet(4);
+
+    private volatile Object attachment;
+    /** Null while open; the first reason given to {@link #close} afterwards. */
+    @SuppressWarnings("unused") // accessed through CLOSE_REASON
+    private volatile DisconnectReason closeReason;
+    /**
+     * 1 while the write pump is parked or about to park. A producer that sees 1 after queuing a
+     * message CASes it to 0 and unparks the pump; a producer that sees 0 does nothing, so under
+     * load (the pump busy) an offer costs no unpark. The pump sets 1 and then re-checks the queue
+     * before parking (a Dekker handshake over the queue's volatile producer index), so no wake-up is lost.
+     */
+    @SuppressWarnings("unused") // accessed through CONSUMER_PARKED
+    private volatile int consumerParked;
+
+    /** {@link #now()} of the last inbound event (message, pong, close); written by the read pump. */
+    private volatile long lastActivityNanos;
+    /** {@link #now()} when the write pump's current write began; 0 while it is not writing. */
+    private volatile long writeStartedNanos;
+    /** {@link #now()} when the client began closing; 0 while open (and for a moment after). */
+    private volatile long closeStartedNanos;
+    private volatile boolean aborted;
+    /** Set once the hub starts removing the client from its rooms; joins after that are refused. */
+    private volatile boolean gone;
+
+    Client(long id, Connection connection, HubConfig config, HubMetrics metrics) {
+        this.id = id;
+        this.connection = connection;
+        this.metrics = metrics;
+        this.queue = new SendQueue(config.sendQueueCapacity());
+        this.lastActivityNanos = now();
+        this.writer = Thread.ofVirtual().name("chat-write-" + id)
+                .unstarted(new WritePump(this, connection, queue, config, metrics));
+    }
+
+    /** A number unique within the hub, counting from 1. */
     public long id() {
-        throw new UnsupportedOperationException("TODO engine");
+        return id;
     }
 
+    /** The peer's address as the transport tells it, for logs, for example {@code 127.0.0.1:53122}. */
     public String remoteAddress() {
-        throw new UnsupportedOperationException("TODO engine");
+        return connection.remoteAddress();
     }
 
     /**
      * Queues {@code message} for this client without blocking. If the queue is full the client is
      * dropped as {@link DisconnectReason#SLOW_CONSUMER}. Returns false when the message was not
      * queued (the client is closing, or was just dropped).
+     *
+     * <p>To send the same message to many clients, encode it once ({@link Hub#encoder()}) and send
+     * the same {@link EncodedMessage}; to keep a room's order, send through {@link Room} instead.
      */
     public boolean send(EncodedMessage message) {
-        throw new UnsupportedOperationException("TODO engine");
+        Objects.requireNonNull(message, "message");
+        if (closeReason != null) {
+            return false;
+        }
+        if (!queue.offer(message)) {
+            close(DisconnectReason.SLOW_CONSUMER);
+            return false;
+        }
+        if (consumerParked != 0 && CONSUMER_PARKED.compareAndSet(this, 1, 0)) {
+            LockSupport.unpark(writer);
+        }
+        return true;
     }
 
     /** The rooms this client is a member of (a snapshot). */
     public Set<Room> rooms() {
-        throw new UnsupportedOperationException("TODO engine");
+        return Set.copyOf(rooms);
     }
 
-    /** The application's state for this client, or null. */
+    /** The application's state for this client, or null; typed by the caller, as {@code User u = client.attachment();}. */
+    @SuppressWarnings("unchecked")
     public <T> T attachment() {
-        throw new UnsupportedOperationException("TODO engine");
+        return (T) attachment;
     }
 
-    /** Sets the application's state for this client. */
+    /** Sets the application's state for this client (visible to every thread afterwards). */
     public void attach(Object attachment) {
-        throw new UnsupportedOperationException("TODO engine");
+        this.attachment = attachment;
     }
 
     /** True until the client starts closing. */
     public boolean isOpen() {
-        throw new UnsupportedOperationException("TODO engine");
+        return closeReason == null;
+    }
+
+    /** Why the client closed, or null while it is open. */
+    public DisconnectReason closeReason() {
+        return closeReason;
     }
 
     /** Messages queued and not yet written. */
     public int queuedMessages() {
-        throw new UnsupportedOperationException("TODO engine");
+        return queue.size();
     }
 
-    /** Closes the client for {@code reason}: what is queued is discarded, the transport's close is sent. Idempotent. */
+    /**
+     * Closes the client for {@code reason}: what is queued is discarded, the transport's close is sent
+     * by the write pump, and the client leaves its rooms and the hub once its pumps have stopped.
+     * Idempotent: the first reason wins. Never blocks.
+     *
+     * <p>A drop for {@link DisconnectReason#WRITE_TIMEOUT}, or for {@link DisconnectReason#SLOW_CONSUMER}
+     * while the write pump is in the middle of a write, also aborts the connection at once: the pump
+     * cannot send a close frame past a write that is not moving, and the socket must close anyway.
+     * Any other closing client whose handshake takes longer than {@link HubConfig#closeTimeout()} is
+     * aborted by the hub.
+     */
     public void close(DisconnectReason reason) {
-        throw new UnsupportedOperationException("TODO engine");
+        Objects.requireNonNull(reason, "reason");
+        if (!CLOSE_REASON.compareAndSet(this, null, reason)) {
+            return;
+        }
+        closeStartedNanos = now();
+        if (reason.isDrop()) {
+            metrics.clientDropped(reason);
+            if (reason == DisconnectReason.SLOW_CONSUMER) {
+                metrics.queueDepthSeen(queue.capacity());
+            }
+            LOG.log(System.Logger.Level.INFO, () -> "dropping client " + id + " (" + remoteAddress() + "): " + reason);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing client " + id + " (" + remoteAddress() + "): " + reason);
+        }
+        if (reason == DisconnectReason.WRITE_TIMEOUT
+                || (reason == DisconnectReason.SLOW_CONSUMER && writeStartedNanos != 0)) {
+            abort();
+        }
+        LockSupport.unpark(writer);
+    }
+
+    @Override
+    public String toString() {
+        return "Client[" + id + " " + remoteAddress() + (isOpen() ? "" : " closing: " + closeReason) + "]";
+    }
+
+    // ---- package-private: the hub, the pumps and rooms ----
+
+    /** A nanoTime that is never 0, so that 0 can mean "not set". */
+    static long now() {
+        long t = System.nanoTime();
+        return t == 0 ? 1 : t;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    void startWriter() {
+        writer.start();
+    }
+
+    /** Waits for the write pump to end; if interrupted, aborts the connection (which ends it soon) and keeps waiting. */
+    void awaitWriter() {
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+                abort();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Write pump: parks for at most {@code nanos} unless a message or a close arrives first. */
+    void awaitWork(long nanos) {
+        CONSUMER_PARKED.setVolatile(this, 1);
+        if (queue.isEmpty() && closeReason == null) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        CONSUMER_PARKED.setVolatile(this, 0);
+    }
+
+    void markActivity() {
+        lastActivityNanos = now();
+    }
+
+    void writeStarted() {
+        writeStartedNanos = now();
+    }
+
+    void writeEnded() {
+        writeStartedNanos = 0;
+    }
+
+    boolean isAborted() {
+        return aborted;
+    }
+
+    /** Cuts the connection now (idempotent); never waits for the client. */
+    void abort() {
+        if (aborted) {
+            return;
+        }
+        aborted = true;
+        try {
+            connection.abort();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "abort of client " + id + " failed", e);
+        }
+    }
+
+    /**
+     * The hub's watchdog, on each tick: drops a client stuck in one write, or silent for too long,
+     * and cuts a client that has been closing for too long. Never waits on the client.
+     */
+    void checkTimeouts(long now, long writeTimeoutNanos, long pongWaitNanos, long closeTimeoutNanos) {
+        long writeStarted = writeStartedNanos;
+        if (writeStarted != 0 && now - writeStarted > writeTimeoutNanos) {
+            close(DisconnectReason.WRITE_TIMEOUT);
+            abort();
+        }
+        if (closeReason == null && now - lastActivityNanos > pongWaitNanos) {
+            close(DisconnectReason.IDLE_TIMEOUT);
+        }
+        long closeStarted = closeStartedNanos;
+        if (closeStarted != 0 && !aborted && now - closeStarted > closeTimeoutNanos) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "client " + id + " did not finish closing in time; aborting");
+            abort();
+        }
+    }
+
+    boolean isMemberOf(Room room) {
+        return rooms.contains(room);
+    }
+
+    /**
+     * Room (under its lock): records membership. False if the client is already on its way out of
+     * the hub; the check comes after the add so that it races correctly with {@link #leaveAllRooms}.
+     */
+    boolean addRoom(Room room) {
+        rooms.add(room);
+        if (gone) {
+            rooms.remove(room);
+            return false;
+        }
+        return true;
+    }
+
+    /** Room (under its lock). */
+    boolean removeRoom(Room room) {
+        return rooms.remove(room);
+    }
+
+    /** Read pump, after onClose: leaves every room; no join succeeds afterwards. */
+    void leaveAllRooms() {
+        gone = true;
+        while (!rooms.isEmpty()) {
+            for (Room room : rooms) {
+                room.leave(this);
+            }
+        }
     }
 }

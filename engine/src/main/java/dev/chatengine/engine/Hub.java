@@ -6,10 +6,17 @@ import dev.chatengine.engine.transport.MessageEncoder;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The hub: every connected {@link Client} and every {@link Room}. Thread-safe.
+ * The hub: every connected {@link Client} and every {@link Room}. Thread-safe: every method may be
+ * called from any thread.
  *
  * <pre>{@code
  * Hub hub = Hub.create(HubConfig.defaults(), transportEncoder);
@@ -19,25 +26,60 @@ import java.util.Optional;
  * hub.room("lobby").broadcast(hub.encoder().text("hello"));
  * hub.shutdown(Duration.ofSeconds(5));
  * }</pre>
+ *
+ * <p>Threads: each client has a read pump (the thread that called {@link #serve}) and a write pump
+ * (a virtual thread named {@code chat-write-<id>} that the hub starts); the hub has one watchdog
+ * virtual thread, {@code chat-hub-reaper}, which enforces {@link HubConfig#writeTimeout()},
+ * {@link HubConfig#pongWait()} and {@link HubConfig#closeTimeout()}. {@link #shutdown} ends them all.
+ *
+ * <p>Rooms are created on first use by {@link #room(String)} and kept for the hub's life (an
+ * application that keeps history per room wants them to outlive their members).
  */
 public final class Hub implements AutoCloseable {
 
-    private Hub() {
-        throw new UnsupportedOperationException("TODO engine");
+    private static final System.Logger LOG = System.getLogger(Hub.class.getName());
+
+    /** How long {@link #shutdown} waits, after cutting the connections that remain, for their pumps to finish. */
+    static final Duration ABORT_SETTLE_TIME = Duration.ofSeconds(1);
+
+    private final HubConfig config;
+    private final MessageEncoder encoder;
+    private final HubMetrics metrics = new HubMetrics(this);
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Client> clients = new ConcurrentHashMap<>();
+    private final AtomicLong lastClientId = new AtomicLong();
+    private final Reaper reaper;
+    private final Thread reaperThread;
+
+    private final ReentrantLock lifecycleLock = new ReentrantLock();
+    private final Condition clientLeft = lifecycleLock.newCondition();
+    private volatile boolean shuttingDown;
+
+    private Hub(HubConfig config, MessageEncoder encoder) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
+        this.reaper = new Reaper(this, config);
+        this.reaperThread = Thread.ofVirtual().name("chat-hub-reaper").unstarted(reaper);
     }
 
-    /** A running hub that encodes with {@code encoder} (the transport's). */
+    /**
+     * A running hub that encodes with {@code encoder} (the transport's). Starts the hub's watchdog
+     * thread; stop it with {@link #shutdown} or {@link #close()}.
+     */
     public static Hub create(HubConfig config, MessageEncoder encoder) {
-        throw new UnsupportedOperationException("TODO engine");
+        Hub hub = new Hub(config, encoder);
+        hub.reaperThread.start();
+        return hub;
     }
 
+    /** The settings this hub was created with. */
     public HubConfig config() {
-        throw new UnsupportedOperationException("TODO engine");
+        return config;
     }
 
     /** The transport's encoder: encode a message once with it, then send or broadcast the result. */
     public MessageEncoder encoder() {
-        throw new UnsupportedOperationException("TODO engine");
+        return encoder;
     }
 
     /**
@@ -46,43 +88,101 @@ public final class Hub implements AutoCloseable {
      * should be a virtual thread (the transport's per-connection thread). Returns once the client
      * has left, its write pump has ended and {@code handler.onClose} has run. A hub that is shut
      * down closes the connection at once with {@link DisconnectReason#SHUTDOWN}.
+     *
+     * <p>From then on the hub owns {@code connection}: it calls {@code read()} on this thread only,
+     * and {@code write}, {@code ping} and {@code close} on the write pump only.
      */
     public void serve(Connection connection, ClientHandler handler) {
-        throw new UnsupportedOperationException("TODO engine");
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(handler, "handler");
+        if (shuttingDown) {
+            refuse(connection);
+            return;
+        }
+        Client client = new Client(lastClientId.incrementAndGet(), connection, config, metrics);
+        clients.put(client.id(), client);
+        metrics.connectionOpened();
+        // Re-check after registering: shutdown either sees this client or we see the flag.
+        if (shuttingDown) {
+            client.close(DisconnectReason.SHUTDOWN);
+        }
+        new ReadPump(this, client, handler, metrics).run();
     }
 
     /** The room named {@code name}, created empty if there is none. */
     public Room room(String name) {
-        throw new UnsupportedOperationException("TODO engine");
+        Objects.requireNonNull(name, "name");
+        Room room = rooms.get(name);
+        return room != null ? room : rooms.computeIfAbsent(name, Room::new);
     }
 
     /** The room named {@code name}, if it exists. */
     public Optional<Room> findRoom(String name) {
-        throw new UnsupportedOperationException("TODO engine");
+        return Optional.ofNullable(rooms.get(Objects.requireNonNull(name, "name")));
     }
 
     /** A snapshot of the rooms. */
     public Collection<Room> rooms() {
-        throw new UnsupportedOperationException("TODO engine");
+        return List.copyOf(rooms.values());
     }
 
-    /** A snapshot of the connected clients. */
+    /** A snapshot of the connected clients (registered and not yet gone, closing ones included). */
     public Collection<Client> clients() {
-        throw new UnsupportedOperationException("TODO engine");
+        return List.copyOf(clients.values());
     }
 
     /** Live counters and gauges. */
     public HubMetrics metrics() {
-        throw new UnsupportedOperationException("TODO engine");
+        return metrics;
+    }
+
+    /** True once {@link #shutdown} has begun. */
+    public boolean isShutdown() {
+        return shuttingDown;
     }
 
     /**
      * Closes every client with {@link DisconnectReason#SHUTDOWN}, waits up to {@code grace} for
      * their close handshakes, cuts what is left, and stops the hub's own threads. New connections
      * given to {@link #serve} afterwards are closed at once. Idempotent.
+     *
+     * <p>Returns when every client is gone, or, if some client's {@link ClientHandler#onClose} does
+     * not return, {@link #ABORT_SETTLE_TIME} after the connections were cut. The hub's watchdog
+     * thread has ended when it returns (unless the calling thread was interrupted).
      */
     public void shutdown(Duration grace) {
-        throw new UnsupportedOperationException("TODO engine");
+        Objects.requireNonNull(grace, "grace");
+        if (!shuttingDown) {
+            shuttingDown = true;
+            LOG.log(System.Logger.Level.INFO, () -> "hub shutting down; " + clients.size() + " clients");
+        }
+        for (Client client : clients.values()) {
+            client.close(DisconnectReason.SHUTDOWN);
+        }
+        boolean interrupted = false;
+        try {
+            if (!awaitNoClients(grace)) {
+                LOG.log(System.Logger.Level.INFO, () -> clients.size() + " clients did not close within " + grace + "; cutting them");
+                for (Client client : clients.values()) {
+                    client.abort();
+                }
+                awaitNoClients(ABORT_SETTLE_TIME);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            clients.values().forEach(Client::abort);
+        }
+        reaper.stop(reaperThread);
+        if (!interrupted) {
+            try {
+                reaperThread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@link #shutdown(Duration)} with the config's close timeout. */
@@ -94,5 +194,66 @@ public final class Hub implements AutoCloseable {
     /** Sends {@code message} to every client of {@code room}; shorthand for {@code room(room).broadcast(message)}. */
     public void broadcast(String room, EncodedMessage message) {
         room(room).broadcast(message);
+    }
+
+    @Override
+    public String toString() {
+        return "Hub[" + metrics + (shuttingDown ? ", shut down" : "") + "]";
+    }
+
+    // ---- package-private ----
+
+    long clientCount() {
+        return clients.mappingCount();
+    }
+
+    long roomCount() {
+        return rooms.mappingCount();
+    }
+
+    /** A live, weakly consistent view, for the reaper (no copy per tick). */
+    Collection<Client> clientsView() {
+        return clients.values();
+    }
+
+    /** Read pump, last: the client is gone. */
+    void unregister(Client client) {
+        clients.remove(client.id());
+        if (shuttingDown) {
+            lifecycleLock.lock();
+            try {
+                clientLeft.signalAll();
+            } finally {
+                lifecycleLock.unlock();
+            }
+        }
+    }
+
+    private boolean awaitNoClients(Duration timeout) throws InterruptedException {
+        long remaining = timeout.toNanos();
+        lifecycleLock.lock();
+        try {
+            while (!clients.isEmpty()) {
+                if (remaining <= 0) {
+                    return false;
+                }
+                // No lost wake-up: unregister removes first and signals under this lock.
+                remaining = clientLeft.awaitNanos(remaining);
+            }
+            return true;
+        } finally {
+            lifecycleLock.unlock();
+        }
+    }
+
+    /** A connection offered after shutdown: close it at once (this thread is its only user). */
+    private static void refuse(Connection connection) {
+        try {
+            connection.close(DisconnectReason.SHUTDOWN);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close of a refused connection failed", e);
+        } finally {
+            connection.abort();
+        }
     }
 }

@@ -1,52 +1,125 @@
 package dev.chatengine.engine;
 
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * The hub's counters (since start) and gauges (now). Thread-safe, cheap to read; read it as often
- * as you like, for example from a {@code /metrics} endpoint.
+ * as you like, for example from a {@code /metrics} endpoint. Get it from {@link Hub#metrics()}.
+ *
+ * <p>Kept cheap on the hot path: counters are {@link LongAdder}s, and the write pumps add their
+ * deliveries and bytes once per batch, never once per message. Each read sums the adders, so a
+ * read taken while traffic flows is a moment's approximation, exact once traffic stops.
  */
 public final class HubMetrics {
 
-    private HubMetrics() {
-        throw new UnsupportedOperationException("TODO engine");
+    private final Hub hub;
+    private final LongAdder connectionsTotal = new LongAdder();
+    private final LongAdder messagesReceived = new LongAdder();
+    private final LongAdder deliveries = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final AtomicLongArray dropped = new AtomicLongArray(DisconnectReason.values().length);
+    private final AtomicLong queueHighWaterMark = new AtomicLong();
+
+    HubMetrics(Hub hub) {
+        this.hub = hub;
     }
 
-    /** Gauge: clients connected now. */
+    /** Gauge: clients connected now (registered and not yet gone). */
     public long connections() {
-        throw new UnsupportedOperationException("TODO engine");
+        return hub.clientCount();
     }
 
     /** Counter: clients ever connected. */
     public long connectionsTotal() {
-        throw new UnsupportedOperationException("TODO engine");
+        return connectionsTotal.sum();
     }
 
-    /** Gauge: rooms that exist now. */
+    /** Gauge: rooms that exist now (rooms are created on first use and kept). */
     public long rooms() {
-        throw new UnsupportedOperationException("TODO engine");
+        return hub.roomCount();
     }
 
     /** Counter: messages received from clients. */
     public long messagesReceived() {
-        throw new UnsupportedOperationException("TODO engine");
+        return messagesReceived.sum();
     }
 
     /** Counter: messages written to clients (one broadcast to 1,000 members is 1,000 deliveries). */
     public long deliveries() {
-        throw new UnsupportedOperationException("TODO engine");
+        return deliveries.sum();
     }
 
-    /** Counter: bytes written to clients. */
+    /** Counter: bytes written to clients (wire bytes of the messages; pings and close frames not counted). */
     public long bytesOut() {
-        throw new UnsupportedOperationException("TODO engine");
+        return bytesOut.sum();
     }
 
     /** Counter: clients dropped for {@code reason} (a reason with {@link DisconnectReason#isDrop()}; 0 for others). */
     public long dropped(DisconnectReason reason) {
-        throw new UnsupportedOperationException("TODO engine");
+        return dropped.get(Objects.requireNonNull(reason, "reason").ordinal());
     }
 
-    /** Gauge: the most messages any client's send queue has held at once. */
+    /** Counter: clients dropped for any reason. */
+    public long droppedTotal() {
+        long total = 0;
+        for (DisconnectReason reason : DisconnectReason.values()) {
+            total += dropped.get(reason.ordinal());
+        }
+        return total;
+    }
+
+    /**
+     * Gauge: the most messages any client's send queue has held at once, as seen by its write pump
+     * when it drained the queue (a client dropped as a slow consumer counts as a full queue).
+     */
     public long queueHighWaterMark() {
-        throw new UnsupportedOperationException("TODO engine");
+        return queueHighWaterMark.get();
+    }
+
+    /** One line for logs, for example {@code connections=3 rooms=1 received=10 deliveries=30 ...}. */
+    @Override
+    public String toString() {
+        StringBuilder line = new StringBuilder()
+                .append("connections=").append(connections())
+                .append(" connectionsTotal=").append(connectionsTotal())
+                .append(" rooms=").append(rooms())
+                .append(" messagesReceived=").append(messagesReceived())
+                .append(" deliveries=").append(deliveries())
+                .append(" bytesOut=").append(bytesOut())
+                .append(" queueHighWaterMark=").append(queueHighWaterMark());
+        for (DisconnectReason reason : DisconnectReason.values()) {
+            if (reason.isDrop()) {
+                line.append(" dropped.").append(reason.name()).append('=').append(dropped(reason));
+            }
+        }
+        return line.toString();
+    }
+
+    void connectionOpened() {
+        connectionsTotal.increment();
+    }
+
+    void messageReceived() {
+        messagesReceived.increment();
+    }
+
+    /** Called by a write pump once per batch. */
+    void batchWritten(int messages, long bytes) {
+        deliveries.add(messages);
+        bytesOut.add(bytes);
+    }
+
+    void clientDropped(DisconnectReason reason) {
+        if (reason.isDrop()) {
+            dropped.incrementAndGet(reason.ordinal());
+        }
+    }
+
+    /** Called by a write pump only when its own client's high-water mark grows, so rarely. */
+    void queueDepthSeen(long depth) {
+        queueHighWaterMark.accumulateAndGet(depth, Math::max);
     }
 }

@@ -2,7 +2,12 @@ package dev.chatengine.engine;
 
 import dev.chatengine.engine.transport.EncodedMessage;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -13,47 +18,92 @@ import java.util.function.Function;
  * the room exactly once (unless it is dropped), in the order the room accepted them. A broadcast
  * holds no lock while it reaches the members, so a large room never stalls other rooms, and a
  * broadcaster never waits for a slow recipient.
+ *
+ * <p>How: the members are a copy-on-write array, an immutable snapshot replaced on every join and
+ * leave. Every step (a join, a leave, a broadcast, a send) is accepted under a short per-room
+ * lock; a delivery step records the message with the member snapshot as of that step (a reference,
+ * not a copy) in the room's pending list. After the lock is released, the pending deliveries are
+ * fanned out in acceptance order by whichever thread finds no fan-out in progress; any other thread
+ * just leaves its delivery in the list and returns, so nobody waits for a fan-out and no lock is
+ * held across one. A fan-out only queues the message on each member ({@link Client#send}), which
+ * never blocks.
  */
 public final class Room {
 
-    private Room() {
-        throw new UnsupportedOperationException("TODO engine");
+    private static final Client[] NO_MEMBERS = new Client[0];
+
+    private final String name;
+    /** Orders the room's steps; held only while steps are accepted, never across a fan-out. */
+    private final ReentrantLock orderLock = new ReentrantLock();
+    /** Copy-on-write: replaced, never changed, and only under {@link #orderLock}. */
+    private volatile Client[] members = NO_MEMBERS;
+
+    /** Deliveries accepted and not yet fanned out: a linked list, appended under the lock, consumed by the drainer. */
+    private Delivery pendingTail;
+    /** The last delivery taken (a spent stub); touched only by the thread that owns {@link #fanOutsInProgress}. */
+    private Delivery pendingHead;
+    /** Work-in-progress counter: the thread that raises it from 0 drains the pending list; others just leave. */
+    private final AtomicInteger fanOutsInProgress = new AtomicInteger();
+
+    Room(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        Delivery stub = new Delivery(null, null, null, null);
+        this.pendingHead = stub;
+        this.pendingTail = stub;
     }
 
+    /** The name given to {@link Hub#room(String)}. */
     public String name() {
-        throw new UnsupportedOperationException("TODO engine");
+        return name;
     }
 
     /** The number of members now. */
     public int size() {
-        throw new UnsupportedOperationException("TODO engine");
+        return members.length;
     }
 
-    /** A snapshot of the members, in the order they joined. */
+    /** A snapshot of the members, in the order they joined (an unmodifiable list that does not change). */
     public List<Client> members() {
-        throw new UnsupportedOperationException("TODO engine");
+        return snapshotList(members);
     }
 
+    /** True if {@code client} is a member now. */
     public boolean contains(Client client) {
-        throw new UnsupportedOperationException("TODO engine");
+        return client.isMemberOf(this);
     }
 
     /** Adds {@code client}; false if it was a member already or is closed. */
     public boolean join(Client client) {
-        return atomically(tx -> tx.join(client));
+        Objects.requireNonNull(client, "client");
+        orderLock.lock();
+        try {
+            return joinLocked(client);
+        } finally {
+            orderLock.unlock();
+        }
     }
 
     /** Removes {@code client}; false if it was not a member. */
     public boolean leave(Client client) {
-        return atomically(tx -> tx.leave(client));
+        Objects.requireNonNull(client, "client");
+        orderLock.lock();
+        try {
+            return leaveLocked(client);
+        } finally {
+            orderLock.unlock();
+        }
     }
 
-    /** Sends {@code message} to every member. */
+    /** Sends {@code message} to every member; returns at once, members receive it in the room's order. */
     public void broadcast(EncodedMessage message) {
-        atomically(tx -> {
-            tx.broadcast(message);
-            return null;
-        });
+        Objects.requireNonNull(message, "message");
+        orderLock.lock();
+        try {
+            append(new Delivery(message, members, null, null));
+        } finally {
+            orderLock.unlock();
+        }
+        fanOutPending();
     }
 
     /**
@@ -62,13 +112,40 @@ public final class Room {
      * before and before everything it accepts later. Keep the body short and free of I/O: it runs
      * under the room's order lock. Deliveries happen after the body returns, outside the lock.
      * Use it, for example, to join a client and send it the room's history with nothing missed or
-     * repeated in between.
+     * repeated in between:
+     *
+     * <pre>{@code
+     * room.atomically(tx -> {
+     *     if (tx.join(client)) {
+     *         tx.send(client, encoder.text(history.toJson()));   // history kept by the application, changed only in atomically
+     *     }
+     *     return null;
+     * });
+     * }</pre>
+     *
+     * <p>Not a database transaction: if {@code body} throws, the steps it took stand (and are
+     * delivered) and the exception propagates. Do not call another room's {@code atomically} from a
+     * body (the other room's fan-out would then run under this room's lock).
+     *
+     * @return what {@code body} returns
      */
     public <T> T atomically(Function<Transaction, T> body) {
-        throw new UnsupportedOperationException("TODO engine");
+        Objects.requireNonNull(body, "body");
+        Steps steps = new Steps();
+        orderLock.lock();
+        try {
+            return body.apply(steps);
+        } finally {
+            steps.valid = false;
+            orderLock.unlock();
+            fanOutPending();
+        }
     }
 
-    /** The steps a {@link #atomically} body can take; valid only inside that body. */
+    /**
+     * The steps a {@link #atomically} body can take; valid only inside that body, on its thread
+     * (an {@link IllegalStateException} otherwise).
+     */
     public interface Transaction {
         /** Adds the client; false if it was a member already or is closed. */
         boolean join(Client client);
@@ -82,10 +159,161 @@ public final class Room {
         /** Sends to every member as of this step except {@code except}. */
         void broadcastExcept(EncodedMessage message, Client except);
 
-        /** Sends to one client, in the room's order. */
+        /** Sends to one client, in the room's order (it need not be a member). */
         void send(Client client, EncodedMessage message);
 
-        /** The members as of this step. */
+        /** The members as of this step (an unmodifiable snapshot). */
         List<Client> members();
+    }
+
+    @Override
+    public String toString() {
+        return "Room[" + name + ", " + members.length + " members]";
+    }
+
+    // ---- under orderLock ----
+
+    private boolean joinLocked(Client client) {
+        if (!client.isOpen() || client.isMemberOf(this) || !client.addRoom(this)) {
+            return false;
+        }
+        Client[] current = members;
+        Client[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = client;
+        members = next;
+        return true;
+    }
+
+    private boolean leaveLocked(Client client) {
+        if (!client.removeRoom(this)) {
+            return false;
+        }
+        Client[] current = members;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == client) {
+                Client[] next = new Client[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                members = next;
+                break;
+            }
+        }
+        return true;
+    }
+
+    private void append(Delivery delivery) {
+        pendingTail.next = delivery;
+        pendingTail = delivery;
+    }
+
+    // ---- outside the lock ----
+
+    /** Fans out pending deliveries unless another thread already is (it will take ours too). */
+    private void fanOutPending() {
+        if (fanOutsInProgress.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            Delivery delivery;
+            while ((delivery = pendingHead.next) != null) {
+                pendingHead = delivery;
+                delivery.fanOut();
+            }
+            missed = fanOutsInProgress.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private static List<Client> snapshotList(Client[] snapshot) {
+        return Collections.unmodifiableList(Arrays.asList(snapshot));
+    }
+
+    /** One accepted delivery: a message and its recipients as of the step that accepted it. */
+    private static final class Delivery {
+        private EncodedMessage message;
+        private Client[] recipients;
+        private Client except;
+        private Client single;
+        /** Written under the order lock, read by the drainer: volatile publishes the fields above. */
+        volatile Delivery next;
+
+        Delivery(EncodedMessage message, Client[] recipients, Client except, Client single) {
+            this.message = message;
+            this.recipients = recipients;
+            this.except = except;
+            this.single = single;
+        }
+
+        void fanOut() {
+            EncodedMessage m = message;
+            if (single != null) {
+                single.send(m);
+            } else {
+                Client skip = except;
+                for (Client client : recipients) {
+                    if (client != skip) {
+                        client.send(m);
+                    }
+                }
+            }
+            // This node stays as the list's head stub: let go of what it referenced.
+            message = null;
+            recipients = null;
+            except = null;
+            single = null;
+        }
+    }
+
+    /** The steps of one {@link #atomically} call. */
+    private final class Steps implements Transaction {
+        boolean valid = true;
+
+        private void check() {
+            if (!valid || !orderLock.isHeldByCurrentThread()) {
+                throw new IllegalStateException("a Room.Transaction is valid only inside its atomically body");
+            }
+        }
+
+        @Override
+        public boolean join(Client client) {
+            Objects.requireNonNull(client, "client");
+            check();
+            return joinLocked(client);
+        }
+
+        @Override
+        public boolean leave(Client client) {
+            Objects.requireNonNull(client, "client");
+            check();
+            return leaveLocked(client);
+        }
+
+        @Override
+        public void broadcast(EncodedMessage message) {
+            Objects.requireNonNull(message, "message");
+            check();
+            append(new Delivery(message, members, null, null));
+        }
+
+        @Override
+        public void broadcastExcept(EncodedMessage message, Client except) {
+            Objects.requireNonNull(message, "message");
+            check();
+            append(new Delivery(message, members, except, null));
+        }
+
+        @Override
+        public void send(Client client, EncodedMessage message) {
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(message, "message");
+            check();
+            append(new Delivery(message, null, null, client));
+        }
+
+        @Override
+        public List<Client> members() {
+            check();
+            return snapshotList(members);
+        }
     }
 }
