@@ -1,0 +1,243 @@
+package dev.chatengine.transport.jdk.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
+import dev.chatengine.engine.DisconnectReason;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Serves WebSockets (RFC 6455) on a context of the JDK's {@code HttpServer} or {@code HttpsServer}:
+ * validates each opening handshake, answers 101, and runs {@code onConnection} with the new
+ * {@link WebSocketConnection} for the whole session.
+ *
+ * <pre>{@code
+ * HttpServer server = HttpServer.create(new InetSocketAddress(8080), 0);
+ * server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+ * WebSocketHandler ws = WebSocketHandler.create(WebSocketConfig.defaults(), connection -> hub.serve(connection, handler));
+ * server.createContext("/ws", ws);
+ * server.start();
+ * ...
+ * ws.closeAll(Duration.ofSeconds(2));   // 1001 to every client, then wait for them
+ * server.stop(1);
+ * }</pre>
+ *
+ * <p>Threads: {@code onConnection} runs on the exchange's thread, which it may block for the
+ * session's lifetime (it reads the connection until {@code Closed}); when it returns, the session
+ * ends. Give the server a virtual-thread-per-task executor: when the exchange runs on a platform
+ * thread (the server's default executor runs handlers on its single dispatcher thread, which one
+ * WebSocket would freeze), the session moves to a virtual thread of its own. This class is
+ * thread-safe.
+ *
+ * <p>Handshake answers: 405 for a method other than GET; 400 for another HTTP version than 1.1, a
+ * missing {@code Host}, missing {@code Upgrade: websocket} or {@code Connection: Upgrade} tokens, a
+ * request body, or a {@code Sec-WebSocket-Key} that is not base64 of 16 bytes; 426 with
+ * {@code Sec-WebSocket-Version: 13} for another version; 403 for an origin the
+ * {@link OriginPolicy} refuses; 503 after {@link #closeAll}. Each with a one-line plain-text reason.
+ *
+ * <p>Needs the JVM flag {@code --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED} (see
+ * {@link JdkExchangeTakeover} for why); {@link #create} fails without it. Don't wrap the exchange
+ * in a filter that replaces it ({@link com.sun.net.httpserver.Filter}s that only observe are fine).
+ */
+public final class WebSocketHandler implements HttpHandler {
+
+    private static final System.Logger LOG = System.getLogger(WebSocketHandler.class.getName());
+
+    /** How long {@link #closeAll} waits for aborted sessions to end, after the grace. */
+    private static final Duration ABORTED_SESSIONS_WAIT = Duration.ofSeconds(2);
+
+    private final WebSocketConfig config;
+    private final Consumer<? super WebSocketConnection> onConnection;
+    private final Set<WebSocketConnection> sessions = ConcurrentHashMap.newKeySet();
+    /** Notified when a session ends, for {@link #closeAll}. */
+    private final Object sessionEnded = new Object();
+    private volatile boolean shuttingDown;
+
+    private WebSocketHandler(WebSocketConfig config, Consumer<? super WebSocketConnection> onConnection) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.onConnection = Objects.requireNonNull(onConnection, "onConnection");
+    }
+
+    /**
+     * A handler that runs {@code onConnection} for each new WebSocket, on the exchange's thread, for
+     * the session's lifetime; mount it with {@code server.createContext(path, handler)}.
+     *
+     * @throws IllegalStateException when the JVM lacks
+     *         {@code --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED} (the message names it)
+     */
+    public static WebSocketHandler create(WebSocketConfig config, Consumer<? super WebSocketConnection> onConnection) {
+        JdkExchangeTakeover.requireAccess();
+        return new WebSocketHandler(config, onConnection);
+    }
+
+    /** Called by {@code HttpServer} for each request on the handler's context. */
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        boolean secure = exchange instanceof HttpsExchange;
+        UpgradeCheck.Outcome outcome = shuttingDown
+                ? new UpgradeCheck.Reject(503, "server is shutting down")
+                : UpgradeCheck.evaluate(exchange.getRequestMethod(), exchange.getProtocol(),
+                        exchange.getRequestHeaders(), secure, config);
+        switch (outcome) {
+            case UpgradeCheck.Reject reject -> reject(exchange, reject);
+            case UpgradeCheck.Accept accept -> {
+                if (Thread.currentThread().isVirtual()) {
+                    runSession(exchange, accept);
+                } else {
+                    // A platform thread here is the dispatcher or a pool thread: never block it for a session.
+                    Thread.ofVirtual().name("websocket-session").start(() -> runSession(exchange, accept));
+                }
+            }
+        }
+    }
+
+    /** The number of sessions running now. */
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    /**
+     * Closes every session with 1001 (going away) and waits up to {@code grace} for them to end;
+     * sessions still open then are aborted. Refuses new handshakes from now on (503). Call before
+     * {@code HttpServer.stop}, which otherwise waits its whole delay while clients see 1006.
+     * Blocking; callable from any thread.
+     */
+    public void closeAll(Duration grace) {
+        shuttingDown = true;
+        for (WebSocketConnection session : List.copyOf(sessions)) {
+            // One thread each: a session whose write is stuck on a slow peer must not delay the others.
+            Thread.ofVirtual().name("websocket-close-all").start(() -> session.close(DisconnectReason.SHUTDOWN));
+        }
+        if (!awaitNoSessions(grace)) {
+            LOG.log(Level.INFO, () -> sessions.size() + " WebSocket sessions did not end within " + grace + "; aborting them");
+            List.copyOf(sessions).forEach(WebSocketConnection::abort);
+            awaitNoSessions(ABORTED_SESSIONS_WAIT);
+        }
+    }
+
+    private boolean awaitNoSessions(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (sessionEnded) {
+            while (!sessions.isEmpty()) {
+                long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMillis <= 0) {
+                    return false;
+                }
+                try {
+                    sessionEnded.wait(leftMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private void runSession(HttpExchange exchange, UpgradeCheck.Accept accept) {
+        WebSocketConnection connection = null;
+        JdkExchangeTakeover.RawConnection raw = null;
+        try {
+            raw = JdkExchangeTakeover.takeOver(exchange);
+            Wire wire;
+            byte[] pipelined;
+            if (raw.tls()) {
+                wire = new Wire.StreamWire(raw.in(), raw.out(), raw.channel());
+                pipelined = new byte[0]; // still inside the TLS input stream, which the session reads
+            } else {
+                // Bytes the client sent right behind the handshake sit in the server's buffered stream,
+                // which available() reports without touching the socket.
+                pipelined = raw.in().readNBytes(raw.in().available());
+                wire = new Wire.ChannelWire(raw.channel());
+            }
+            if (config.tcpNoDelay()) {
+                raw.channel().setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            writeSwitchingProtocols(raw.out(), accept);
+            connection = new WebSocketConnection(wire, config, pipelined, format(exchange.getRemoteAddress()),
+                    exchange.getRequestURI(), exchange.getRequestHeaders(), accept.subprotocol());
+            sessions.add(connection);
+            if (shuttingDown) {
+                connection.close(DisconnectReason.SHUTDOWN); // closeAll ran while this one was handshaking
+            }
+            boolean failed = false;
+            try {
+                onConnection.accept(connection);
+            } catch (RuntimeException e) {
+                failed = true;
+                LOG.log(Level.WARNING, "WebSocket session callback failed for " + connection, e);
+            }
+            connection.endSession(failed);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "WebSocket upgrade failed: " + e);
+        } finally {
+            if (connection != null) {
+                connection.abort();
+                sessions.remove(connection);
+                synchronized (sessionEnded) {
+                    sessionEnded.notifyAll();
+                }
+            } else if (raw != null) {
+                closeQuietly(raw);
+            }
+            try {
+                JdkExchangeTakeover.release(exchange);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, () -> "WebSocket exchange release failed: " + e);
+            }
+        }
+    }
+
+    private static void writeSwitchingProtocols(OutputStream out, UpgradeCheck.Accept accept) throws IOException {
+        StringBuilder response = new StringBuilder(160)
+                .append("HTTP/1.1 101 Switching Protocols\r\n")
+                .append("Upgrade: websocket\r\n")
+                .append("Connection: Upgrade\r\n")
+                .append("Sec-WebSocket-Accept: ").append(accept.acceptValue()).append("\r\n");
+        accept.subprotocol().ifPresent(p -> response.append("Sec-WebSocket-Protocol: ").append(p).append("\r\n"));
+        response.append("\r\n");
+        out.write(response.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static void reject(HttpExchange exchange, UpgradeCheck.Reject reject) throws IOException {
+        LOG.log(Level.DEBUG, () -> "WebSocket handshake rejected, " + reject.status() + " " + reject.reason()
+                + ": " + exchange.getRemoteAddress());
+        byte[] body = (reject.reason() + "\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        for (Map.Entry<String, String> header : reject.headers().entrySet()) {
+            exchange.getResponseHeaders().set(header.getKey(), header.getValue());
+        }
+        exchange.sendResponseHeaders(reject.status(), body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static void closeQuietly(JdkExchangeTakeover.RawConnection raw) {
+        try {
+            raw.channel().close();
+        } catch (IOException ignored) {
+            // The server closes it too when the exchange is released.
+        }
+    }
+
+    private static String format(InetSocketAddress address) {
+        return address.getAddress() != null
+                ? address.getAddress().getHostAddress() + ":" + address.getPort()
+                : address.toString();
+    }
+}
