@@ -1,0 +1,101 @@
+package dev.chatengine.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+
+/**
+ * The demo's entry point: {@code java -jar demo/target/chat-demo.jar [--host H] [--port P]}.
+ *
+ * <p>It prints one line with the address to open, then serves until SIGTERM or Ctrl-C, when a
+ * shutdown hook stops the server gracefully (WebSockets get 1001). Exit codes: 0 after
+ * {@code --help}, 2 for a bad command line (usage is printed), 1 when the server cannot start (a
+ * busy port, an unknown host), with one sentence and no stack trace. The JVM exits with 143 after
+ * SIGTERM and 130 after Ctrl-C, as usual.
+ */
+public final class ChatDemo {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_CANNOT_START = 1;
+    static final int EXIT_USAGE = 2;
+
+    /** One line per log record, not the JDK's default two, unless the user configured a format. */
+    private static final String LOG_FORMAT = "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n";
+
+    private ChatDemo() {
+    }
+
+    /** What {@link #start} came to: a running server, or an exit code (after it printed why). */
+    sealed interface Outcome {
+        record Running(DemoServer server) implements Outcome {
+        }
+
+        record Exit(int code) implements Outcome {
+        }
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+        }
+        switch (start(args, System.out, System.err)) {
+            case Outcome.Running(DemoServer server) ->
+                    // HttpServer's dispatcher thread keeps the JVM alive; the hook ends it gracefully.
+                    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("demo-shutdown").unstarted(server::stop));
+            case Outcome.Exit(int code) -> {
+                System.out.flush();
+                System.exit(code);
+            }
+        }
+    }
+
+    /**
+     * Parses {@code args} and starts the server, printing the start line to {@code out} and any
+     * problem to {@code err}. Installs no shutdown hook: {@link #main} does, tests stop the server.
+     */
+    static Outcome start(String[] args, PrintStream out, PrintStream err) {
+        return switch (CommandLine.parse(args)) {
+            case CommandLine.Help() -> {
+                out.print(CommandLine.USAGE);
+                yield new Outcome.Exit(EXIT_OK);
+            }
+            case CommandLine.Invalid(String problem) -> {
+                err.println("chat-demo: " + problem);
+                err.print(CommandLine.USAGE);
+                yield new Outcome.Exit(EXIT_USAGE);
+            }
+            case CommandLine.Run(String host, int port) -> startServer(host, port, out, err);
+        };
+    }
+
+    private static Outcome startServer(String host, int port, PrintStream out, PrintStream err) {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            err.println("chat-demo: cannot listen on " + host + ": unknown host; choose another with --host");
+            return new Outcome.Exit(EXIT_CANNOT_START);
+        }
+        try {
+            DemoServer server = DemoServer.start(address);
+            out.println("chat-demo: open " + server.baseUri() + " (listening on " + host + ":" + server.port()
+                    + "; /ws chat, /ws/raw broadcast, /metrics; Ctrl-C stops)");
+            out.flush();
+            return new Outcome.Running(server);
+        } catch (BindException e) {
+            err.println("chat-demo: " + bindProblem(host, port, e));
+            return new Outcome.Exit(EXIT_CANNOT_START);
+        } catch (IOException | IllegalStateException e) {
+            err.println("chat-demo: cannot start on " + host + ":" + port + ": " + e.getMessage());
+            return new Outcome.Exit(EXIT_CANNOT_START);
+        }
+    }
+
+    /** The sentence for a failed bind; the JDK's message is "Address already in use" or "Cannot assign requested address". */
+    static String bindProblem(String host, int port, BindException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+            return "port " + port + " is already in use on " + host + "; choose another with --port";
+        }
+        return "cannot listen on " + host + ":" + port + " (" + message + "); choose another address with --host";
+    }
+}

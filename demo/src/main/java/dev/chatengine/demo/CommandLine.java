@@ -1,0 +1,93 @@
+package dev.chatengine.demo;
+
+import java.util.Objects;
+
+/**
+ * The demo's command line, parsed: {@code [--host H] [--port P] [--help]}. Pure: no I/O, so every
+ * case is a unit test. {@link ChatDemo#main} prints {@link #USAGE} for {@link Help} (exit 0) and
+ * for {@link Invalid} (exit 2).
+ */
+sealed interface CommandLine {
+
+    /** All interfaces, so that a phone on the same network can open the page; say {@code --host 127.0.0.1} to stay local. */
+    String DEFAULT_HOST = "0.0.0.0";
+    /** The port the issue names. */
+    int DEFAULT_PORT = 8080;
+    int MAX_PORT = 65_535;
+
+    String USAGE = """
+            Usage: java -jar demo/target/chat-demo.jar [--host H] [--port P]
+
+            Starts the chat demo on the JDK's HttpServer:
+              GET /          the chat page            GET /ws        the chat protocol (JSON)
+              GET /ws/raw    every text message to every client, as the gorilla/websocket chat example
+              GET /healthz   "ok"                     GET /metrics   Prometheus text format
+
+            Options:
+              --host H   address to listen on (default 0.0.0.0: every interface; 127.0.0.1 keeps it local)
+              --port P   TCP port, 0 to 65535 (default 8080; 0 picks a free one)
+              --help     this text
+            Stop it with Ctrl-C or SIGTERM: open WebSockets are closed with 1001 (going away).
+            """;
+
+    /** Start a server on {@code host:port}. */
+    record Run(String host, int port) implements CommandLine {
+        public Run {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    /** {@code --help} was asked for. */
+    record Help() implements CommandLine {
+    }
+
+    /** The arguments were wrong; {@code problem} says how, in one sentence. */
+    record Invalid(String problem) implements CommandLine {
+    }
+
+    /** Parses {@code args}; {@code --flag value} and {@code --flag=value} are both accepted. */
+    static CommandLine parse(String... args) {
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return new Help();
+            }
+            int eq = arg.indexOf('=');
+            String flag = eq > 0 && arg.startsWith("--") ? arg.substring(0, eq) : arg;
+            if (!flag.equals("--host") && !flag.equals("--port")) {
+                return new Invalid("unknown argument: " + arg);
+            }
+            String value;
+            if (eq > 0 && arg.startsWith("--")) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                return new Invalid(flag + " needs a value");
+            }
+            if (flag.equals("--host")) {
+                if (value.isBlank()) {
+                    return new Invalid("--host needs a value");
+                }
+                host = value;
+            } else {
+                Integer parsed = parsePort(value);
+                if (parsed == null) {
+                    return new Invalid("--port takes a number from 0 to " + MAX_PORT + ", not '" + value + "'");
+                }
+                port = parsed;
+            }
+        }
+        return new Run(host, port);
+    }
+
+    private static Integer parsePort(String value) {
+        if (value.isEmpty() || value.length() > 5 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        int port = Integer.parseInt(value);
+        return port <= MAX_PORT ? port : null;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.chatengine.demo;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.chatengine.engine.Hub;
+import dev.chatengine.engine.chat.ChatService;
+import dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder;
+import dev.chatengine.transport.jdk.server.WebSocketHandler;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The chat demo on the JDK's {@link HttpServer}: the page, the chat protocol on {@code /ws}, the
+ * gorilla-style broadcast on {@code /ws/raw}, {@code /healthz} and {@code /metrics}. Each
+ * WebSocket endpoint has its own {@link Hub}, so their clients and metrics stay apart.
+ *
+ * <pre>{@code
+ * DemoServer server = DemoServer.start(new InetSocketAddress("127.0.0.1", 0));
+ * URI page = server.baseUri();          // http://127.0.0.1:PORT/
+ * ...
+ * server.stop();                        // WebSockets get 1001, then the listener closes
+ * }</pre>
+ *
+ * <p>Thread-safe. Every exchange, and so every WebSocket session, runs on its own virtual thread
+ * ({@link Executors#newVirtualThreadPerTaskExecutor()}): the transport requires it, because an
+ * upgraded connection occupies its exchange's thread for the session's life.
+ */
+public final class DemoServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
+
+    /**
+     * Pending TCP connections the listener queues (the kernel caps it at net.core.somaxconn). The
+     * JDK's default, 50, makes a burst of 1,000 connecting clients retry their SYNs for seconds.
+     */
+    static final int LISTEN_BACKLOG_CONNECTIONS = 4096;
+    /** Longest {@link HttpServer#stop} waits for exchanges still open once every WebSocket was closed. */
+    static final int HTTP_STOP_DELAY_SECONDS = 1;
+    private static final Duration EXECUTOR_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Hub chatHub;
+    private final Hub rawHub;
+    private final WebSocketHandler chatSocket;
+    private final WebSocketHandler rawSocket;
+    private final DemoConfig config;
+    private final URI baseUri;
+    private final Object stopLock = new Object();
+    private boolean stopped;
+
+    private DemoServer(HttpServer http, ExecutorService executor, Hub chatHub, Hub rawHub,
+                       WebSocketHandler chatSocket, WebSocketHandler rawSocket, DemoConfig config) {
+        this.http = http;
+        this.executor = executor;
+        this.chatHub = chatHub;
+        this.rawHub = rawHub;
+        this.chatSocket = chatSocket;
+        this.rawSocket = rawSocket;
+        this.config = config;
+        this.baseUri = URI.create("http://" + hostForUri(http.getAddress()) + ":" + http.getAddress().getPort() + "/");
+    }
+
+    /** Starts a server with {@link DemoConfig#defaults()} on {@code address} (port 0 picks a free port). */
+    public static DemoServer start(InetSocketAddress address) throws IOException {
+        return start(address, DemoConfig.defaults());
+    }
+
+    /**
+     * Starts a server on {@code address} (port 0 picks a free port) and returns once it accepts
+     * connections.
+     *
+     * @throws java.net.BindException when the address is in use or not local
+     * @throws IllegalStateException  when the JVM lacks the flag the transport needs (the message names it)
+     */
+    public static DemoServer start(InetSocketAddress address, DemoConfig config) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(config, "config");
+        // Bind first: a busy port then fails before anything else was started (and logged).
+        HttpServer http = HttpServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
+        Hub chatHub = null;
+        Hub rawHub = null;
+        ExecutorService executor = null;
+        try {
+            chatHub = Hub.create(config.chatHub(), WebSocketMessageEncoder.INSTANCE);
+            rawHub = Hub.create(config.rawHub(), WebSocketMessageEncoder.INSTANCE);
+            executor = Executors.newVirtualThreadPerTaskExecutor();
+            Hub chat = chatHub;
+            Hub rawBroadcast = rawHub;
+            ChatService chatService = new ChatService(chatHub, config.chat(), config.clock());
+            RawBroadcastHandler raw = new RawBroadcastHandler(rawHub);
+            WebSocketHandler chatSocket = WebSocketHandler.create(config.webSocket(), connection -> chat.serve(connection, chatService));
+            WebSocketHandler rawSocket = WebSocketHandler.create(config.webSocket(), connection -> rawBroadcast.serve(connection, raw));
+
+            DemoServer server = new DemoServer(http, executor, chatHub, rawHub, chatSocket, rawSocket, config);
+            http.createContext("/", StaticResources.chatPage());
+            http.createContext("/ws", Http.exactPath("/ws", chatSocket));
+            http.createContext("/ws/raw", Http.exactPath("/ws/raw", rawSocket));
+            http.createContext("/healthz", Http.getText("/healthz", Http.TEXT_PLAIN, () -> "ok\n"));
+            http.createContext("/metrics", Http.getText("/metrics", PrometheusText.CONTENT_TYPE, server::metricsText));
+            http.setExecutor(executor);
+            http.start();
+            return server;
+        } catch (RuntimeException | Error e) {
+            http.stop(0);
+            if (chatHub != null) {
+                chatHub.shutdown(Duration.ZERO);
+            }
+            if (rawHub != null) {
+                rawHub.shutdown(Duration.ZERO);
+            }
+            if (executor != null) {
+                executor.shutdownNow();
+            }
+            throw e;
+        }
+    }
+
+    /** The port the server listens on (the real one when it was started with port 0). */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** The page's address, for example {@code http://127.0.0.1:8080/}; a wildcard bind address is given as {@code localhost}. */
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    /** The {@code ws://} address of {@code path} on this server, for example {@code webSocketUri("/ws/raw")}. */
+    public URI webSocketUri(String path) {
+        return URI.create("ws://" + baseUri.getRawAuthority() + path);
+    }
+
+    /** The hub behind {@code /ws} (the chat protocol): tests read its clients and drop them. */
+    public Hub chatHub() {
+        return chatHub;
+    }
+
+    /** The hub behind {@code /ws/raw}. */
+    public Hub rawHub() {
+        return rawHub;
+    }
+
+    public DemoConfig config() {
+        return config;
+    }
+
+    /** What {@code /metrics} serves now. */
+    public String metricsText() {
+        Map<String, MetricsSnapshot> byEndpoint = new LinkedHashMap<>();
+        byEndpoint.put("ws", MetricsSnapshot.of(chatHub.metrics()));
+        byEndpoint.put("raw", MetricsSnapshot.of(rawHub.metrics()));
+        return PrometheusText.render(byEndpoint);
+    }
+
+    /**
+     * Stops gracefully: every WebSocket client is closed with 1001 (going away) and given the
+     * config's shutdown grace to answer, then the listener closes. Idempotent; safe from a
+     * shutdown hook.
+     */
+    public void stop() {
+        synchronized (stopLock) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        Duration grace = config.shutdownGrace();
+        // Both hubs wait for their close handshakes at the same time, so a stop takes one grace, not two.
+        Thread rawShutdown = Thread.ofVirtual().name("demo-raw-shutdown").start(() -> rawHub.shutdown(grace));
+        chatHub.shutdown(grace);
+        joinQuietly(rawShutdown);
+        // Sessions upgraded but not yet handed to a hub (a race with the stop) are closed by the transport.
+        chatSocket.closeAll(grace);
+        rawSocket.closeAll(grace);
+        http.stop(HTTP_STOP_DELAY_SECONDS);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(EXECUTOR_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "some exchanges were still running after stop; interrupting them");
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostForUri(InetSocketAddress address) {
+        if (address.getAddress() == null || address.getAddress().isAnyLocalAddress()) {
+            return "localhost";
+        }
+        String host = address.getAddress().getHostAddress();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+}

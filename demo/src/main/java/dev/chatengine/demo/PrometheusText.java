@@ -1,0 +1,79 @@
+package dev.chatengine.demo;
+
+import dev.chatengine.engine.DisconnectReason;
+
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * Writes hub metrics in the Prometheus text exposition format, version 0.0.4: for each metric a
+ * {@code # HELP} and a {@code # TYPE} line, then one sample per endpoint, labelled
+ * {@code endpoint="ws"} or {@code endpoint="raw"}. Pure and stateless; {@code /metrics} serves it.
+ *
+ * <pre>
+ * # HELP chat_connections WebSocket clients connected now.
+ * # TYPE chat_connections gauge
+ * chat_connections{endpoint="ws"} 2
+ * chat_connections{endpoint="raw"} 0
+ * </pre>
+ */
+final class PrometheusText {
+
+    /** The Content-Type of this format. */
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private PrometheusText() {
+    }
+
+    private record Metric(String name, String type, String help, ToLongFunction<MetricsSnapshot> value) {
+    }
+
+    private static final Metric[] SIMPLE_METRICS = {
+        new Metric("chat_connections", "gauge", "WebSocket clients connected now.", MetricsSnapshot::connections),
+        new Metric("chat_connections_total", "counter", "WebSocket clients ever connected.", MetricsSnapshot::connectionsTotal),
+        new Metric("chat_rooms", "gauge", "Rooms that exist now.", MetricsSnapshot::rooms),
+        new Metric("chat_messages_received_total", "counter", "Messages received from clients.", MetricsSnapshot::messagesReceived),
+        new Metric("chat_deliveries_total", "counter",
+                "Messages written to clients; one broadcast to 1000 members is 1000 deliveries.", MetricsSnapshot::deliveries),
+        new Metric("chat_bytes_out_total", "counter", "Bytes written to clients, WebSocket framing included.", MetricsSnapshot::bytesOut),
+        new Metric("chat_send_queue_high_water_mark", "gauge",
+                "The most messages any client's send queue has held at once.", MetricsSnapshot::queueHighWaterMark),
+    };
+
+    /**
+     * The exposition of {@code byEndpoint} (endpoint label to its hub's figures), endpoints in the
+     * map's iteration order. Label values are written as given: callers pass fixed, safe names.
+     */
+    static String render(Map<String, MetricsSnapshot> byEndpoint) {
+        StringBuilder out = new StringBuilder(2048);
+        for (Metric metric : SIMPLE_METRICS) {
+            header(out, metric.name(), metric.type(), metric.help());
+            byEndpoint.forEach((endpoint, snapshot) -> out.append(metric.name())
+                    .append("{endpoint=\"").append(endpoint).append("\"} ")
+                    .append(metric.value().applyAsLong(snapshot)).append('\n'));
+        }
+        String dropped = "chat_clients_dropped_total";
+        header(out, dropped, "counter",
+                "Clients the server dropped for its own health, by reason (slow_consumer: send queue full).");
+        byEndpoint.forEach((endpoint, snapshot) -> {
+            for (DisconnectReason reason : DisconnectReason.values()) {
+                if (reason.isDrop()) {
+                    out.append(dropped).append("{endpoint=\"").append(endpoint)
+                            .append("\",reason=\"").append(label(reason)).append("\"} ")
+                            .append(snapshot.dropped().getOrDefault(reason, 0L)).append('\n');
+                }
+            }
+        });
+        return out.toString();
+    }
+
+    /** The label value of a reason: {@code SLOW_CONSUMER} is {@code slow_consumer}. */
+    static String label(DisconnectReason reason) {
+        return reason.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void header(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+}
