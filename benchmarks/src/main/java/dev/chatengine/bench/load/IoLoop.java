@@ -184,7 +184,6 @@ final class IoLoop implements Runnable, Dialect.Sink {
                 while ((c = toConnect.poll()) != null) {
                     open(c);
                 }
-                measureFrom = shared.measureFromNanos;
                 selector.select(this::ready, 100);
                 publish();
             }
@@ -293,6 +292,8 @@ final class IoLoop implements Runnable, Dialect.Sink {
             return;
         }
         now = System.nanoTime();
+        // Read after the bytes arrived: a message sent after the switch is never taken for stale.
+        measureFrom = shared.measureFromNanos;
         buf.flip();
         if (c.state == ClientConnection.State.HANDSHAKE && !handshake(c, buf)) {
             return;
