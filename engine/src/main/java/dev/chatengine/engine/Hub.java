@@ -148,7 +148,9 @@ public final class Hub implements AutoCloseable {
      *
      * <p>Returns when every client is gone, or, if some client's {@link ClientHandler#onClose} does
      * not return, {@link #ABORT_SETTLE_TIME} after the connections were cut. The hub's watchdog
-     * thread has ended when it returns (unless the calling thread was interrupted).
+     * thread has ended when it returns (unless the calling thread was interrupted). Call it from an
+     * application thread, not from a {@link ClientHandler} callback: that client's read pump cannot end
+     * while it waits here.
      */
     public void shutdown(Duration grace) {
         Objects.requireNonNull(grace, "grace");

@@ -20,15 +20,27 @@ import java.util.Objects;
 public record HubConfig(int sendQueueCapacity, Duration writeTimeout, Duration pingPeriod, Duration pongWait,
                         Duration closeTimeout, int maxBatchMessages) {
 
-    /** 256 messages: gorilla's chat example's figure; at 64 B a message that is 16 KiB of references' worth of backlog. */
+    /**
+     * 256 messages: gorilla's chat example's figure. The queue holds references to shared encoded
+     * messages, so it costs 1 KiB of slots per client whatever the message size; 256 messages absorb a
+     * burst of several seconds of a busy room while a healthy client's write pump catches up.
+     */
     public static final int DEFAULT_SEND_QUEUE_CAPACITY = 256;
+    /** 10 s, gorilla's writeWait: a single write to a healthy peer takes microseconds, so this only catches dead ones. */
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
     /** pongWait * 9 / 10, as in gorilla: a ping must have time to come back before the wait ends. */
     public static final Duration DEFAULT_PING_PERIOD = Duration.ofSeconds(54);
+    /** 60 s, gorilla's pongWait: long enough for mobile clients, short enough to reclaim vanished ones within a minute or so. */
     public static final Duration DEFAULT_PONG_WAIT = Duration.ofSeconds(60);
+    /** 5 s for the peer to answer our close frame before the socket is cut (RFC 6455 7.1.1 leaves it to the server). */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * 64 messages per write: at 64-byte chat messages one socket write of about 4 KiB, which amortises
+     * the system call without delaying the first message of a batch.
+     */
     public static final int DEFAULT_MAX_BATCH_MESSAGES = 64;
 
+    /** Checks every value: capacities at least 1, durations positive, ping period below pong wait. */
     public HubConfig {
         if (sendQueueCapacity < 1) {
             throw new IllegalArgumentException("sendQueueCapacity must be at least 1: " + sendQueueCapacity);
@@ -74,36 +86,43 @@ public record HubConfig(int sendQueueCapacity, Duration writeTimeout, Duration p
         private Builder() {
         }
 
+        /** Messages a client's queue holds before it is dropped as a slow consumer; at least 1. */
         public Builder sendQueueCapacity(int messages) {
             this.sendQueueCapacity = messages;
             return this;
         }
 
+        /** Longest one write may block before the client is dropped ({@link DisconnectReason#WRITE_TIMEOUT}). */
         public Builder writeTimeout(Duration timeout) {
             this.writeTimeout = timeout;
             return this;
         }
 
+        /** How often the write pump pings; must be less than the pong wait (gorilla uses 9/10 of it). */
         public Builder pingPeriod(Duration period) {
             this.pingPeriod = period;
             return this;
         }
 
+        /** Longest silence (no message, no pong) before the client is dropped ({@link DisconnectReason#IDLE_TIMEOUT}). */
         public Builder pongWait(Duration wait) {
             this.pongWait = wait;
             return this;
         }
 
+        /** Longest a closing client may take before its connection is cut; also {@link Hub#close()}'s grace. */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = timeout;
             return this;
         }
 
+        /** Most messages handed to the transport in one write; at least 1. */
         public Builder maxBatchMessages(int messages) {
             this.maxBatchMessages = messages;
             return this;
         }
 
+        /** The config; throws {@link IllegalArgumentException} if a value is out of range (see the record's rules). */
         public HubConfig build() {
             return new HubConfig(sendQueueCapacity, writeTimeout, pingPeriod, pongWait, closeTimeout, maxBatchMessages);
         }

@@ -115,6 +115,17 @@ final class EchoServer implements AutoCloseable {
         return reason;
     }
 
+    /** Waits up to 20 s until no session is open. */
+    void awaitNoSessions() throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (handler.openSessions() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(handler.openSessions() + " sessions still open after 20 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
     @Override
     public void close() {
         handler.closeAll(Duration.ofSeconds(5));
