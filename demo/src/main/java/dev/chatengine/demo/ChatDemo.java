@@ -42,7 +42,11 @@ public final class ChatDemo {
         switch (start(args, System.out, System.err)) {
             case Outcome.Running(DemoServer server) ->
                     // HttpServer's dispatcher thread keeps the JVM alive; the hook ends it gracefully.
-                    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("demo-shutdown").unstarted(server::stop));
+                    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("demo-shutdown").unstarted(() -> {
+                        server.stop();
+                        // Not through the logger: the JDK's logging may already be shut down by its own hook.
+                        System.out.println("chat-demo: stopped");
+                    }));
             case Outcome.Exit(int code) -> {
                 System.out.flush();
                 System.exit(code);

@@ -5,6 +5,7 @@ import dev.chatengine.engine.chat.ChatConfig;
 import dev.chatengine.transport.jdk.server.WebSocketConfig;
 
 import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -26,7 +27,7 @@ import java.util.Objects;
  * @param shutdownGrace longest {@link DemoServer#stop()} waits for clients to finish their close handshakes
  */
 public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, WebSocketConfig webSocket,
-                         Clock clock, Duration shutdownGrace) {
+                         InstantSource clock, Duration shutdownGrace) {
 
     /** Long enough for a close handshake over a slow link, short enough that Ctrl-C feels immediate. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(3);
@@ -59,7 +60,7 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
         private HubConfig rawHub = HubConfig.defaults();
         private ChatConfig chat = ChatConfig.defaults();
         private WebSocketConfig webSocket = WebSocketConfig.defaults();
-        private Clock clock = Clock.systemUTC();
+        private InstantSource clock = Clock.systemUTC();
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
 
         private Builder() {
@@ -85,7 +86,7 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
             return this;
         }
 
-        public Builder clock(Clock clock) {
+        public Builder clock(InstantSource clock) {
             this.clock = clock;
             return this;
         }

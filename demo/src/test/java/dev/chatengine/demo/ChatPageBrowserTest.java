@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
@@ -31,6 +30,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -182,7 +182,9 @@ class ChatPageBrowserTest {
         clickNav(bob, "#my-rooms", "#lobby");
 
         // ---- a phone-sized window: the sidebar is a drawer behind the menu button ----
-        bob.manage().window().setSize(new Dimension(390, 844));
+        // A phone's viewport (390 x 844 CSS pixels, as an iPhone 12 to 15), not just a small window.
+        ((ChromeDriver) bob).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
         waitFor(bob, d -> d.findElement(By.id("menu-button")).isDisplayed());
         assertThat(bob.findElement(By.id("sidebar")).getRect().getX()).as("drawer closed: off screen").isNegative();
         screenshot(bob, "06-phone");

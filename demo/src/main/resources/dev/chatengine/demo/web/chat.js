@@ -204,7 +204,7 @@
     el.conversationTitle.textContent = c ? c.title : 'No room';
     if (c && c.kind === 'room') {
       el.conversationSubtitle.textContent = c.members.length + (c.members.length === 1 ? ' member' : ' members');
-      el.composerInput.placeholder = 'Message ' + c.title + '   (/w name text whispers)';
+      el.composerInput.placeholder = 'Message ' + c.title;
       el.leaveButton.hidden = false;
       el.leaveButton.textContent = 'Leave';
     } else if (c) {
@@ -214,7 +214,7 @@
       el.leaveButton.textContent = 'Close';
     } else {
       el.conversationSubtitle.textContent = '';
-      el.composerInput.placeholder = 'Join a room first   (/join name)';
+      el.composerInput.placeholder = 'Join a room first (/join name)';
       el.leaveButton.hidden = true;
     }
     document.title = (c ? c.title + ' · ' : '') + 'Chat';
@@ -388,6 +388,8 @@
     el.meName.textContent = state.name;
     el.meAvatar.replaceWith(el.meAvatar = Object.assign(avatar(state.name), { id: 'me-avatar' }));
     if (again) {
+      const c = conversations.get(state.current);
+      if (c) addEntry(c, { kind: 'event', text: 'Reconnected. What you missed follows.', ts: Date.now() });
       // The server puts us in the lobby by itself; every other room is rejoined from where we were.
       for (const c of conversations.values()) {
         if (c.kind === 'room' && c.room !== DEFAULT_ROOM) {
@@ -438,6 +440,12 @@
     c.joined = true;
     c.members = Array.isArray(msg.members) ? msg.members.slice() : [];
     const history = Array.isArray(msg.history) ? msg.history : [];
+    if (existed && msg.recovered === false && history.length > 0 && history[history.length - 1].seq <= c.lastSeq) {
+      // The room started over on the server (it restarted, or the room emptied and was forgotten):
+      // its seq counts from 1 again, so what we saw before says nothing about what is new.
+      c.lastSeq = 0;
+      addEntry(c, { kind: 'event', text: c.title + ' started over on the server.' });
+    }
     const missedUnknown = msg.recovered === false
       || (existed && c.lastSeq > 0 && history.length > 0 && history[0].seq > c.lastSeq + 1);
     if (existed && missedUnknown) {
@@ -524,9 +532,10 @@
       }
     }
     if (req && req.type === 'join' && !state.loggedIn) return;
-    toast(text);
+    // In the conversation on screen when there is one (it stays readable there), else as a toast.
     const c = conversations.get(state.current);
     if (c) addEntry(c, { kind: 'error', text, ts: Date.now() });
+    else toast(text);
   }
 
   // ---- what the person does ----

@@ -10,6 +10,9 @@ package dev.chatengine.engine.chat;
  *
  * @param maxTextChars      longest {@code say} or {@code whisper} text, in Unicode code points ({@code too_long} beyond)
  * @param historySize       messages a room keeps for {@code joined} and {@code since} recovery (0 keeps none)
+ * @param maxHistoryBytes   bytes of messages a room keeps at most: fewer than {@code historySize} messages are kept when
+ *                          they are long (the newest is always kept). Bounds the chat's memory at about
+ *                          {@code maxRooms * maxHistoryBytes}
  * @param messagesPerSecond requests a connection may send per second, on average (the token bucket's refill rate)
  * @param burst             requests a connection may send at once (the bucket's size); at least 1
  * @param defaultRoom       the room a client joins right after {@code login}; a valid room name
@@ -19,11 +22,16 @@ package dev.chatengine.engine.chat;
  * @param maxRequestBytes   longest request frame read as JSON; a longer one is {@code too_long}. It must leave room for
  *                          a text of {@code maxTextChars} written with escapes (up to 6 bytes per UTF-16 unit)
  */
-public record ChatConfig(int maxTextChars, int historySize, int messagesPerSecond, int burst, String defaultRoom,
+public record ChatConfig(int maxTextChars, int historySize, int maxHistoryBytes, int messagesPerSecond, int burst, String defaultRoom,
                          int maxRefChars, int maxNameChars, int maxRooms, int maxRequestBytes) {
 
     public static final int DEFAULT_MAX_TEXT_CHARS = 4_096;
     public static final int DEFAULT_HISTORY_SIZE = 50;
+    /**
+     * 64 KiB a room: 50 messages of up to 1.3 KB each, and at most 640 MiB over {@link #DEFAULT_MAX_ROOMS} rooms
+     * however hard someone fills them (without it, 50 texts of 4,096 escaped characters would be 1.2 MB a room).
+     */
+    public static final int DEFAULT_MAX_HISTORY_BYTES = 64 * 1024;
     public static final int DEFAULT_MESSAGES_PER_SECOND = 20;
     /** Twice the rate: a client may send a second's worth of backlog at once after a pause. */
     public static final int DEFAULT_BURST = 40;
@@ -37,6 +45,7 @@ public record ChatConfig(int maxTextChars, int historySize, int messagesPerSecon
     public ChatConfig {
         requireAtLeast(maxTextChars, 1, "maxTextChars");
         requireAtLeast(historySize, 0, "historySize");
+        requireAtLeast(maxHistoryBytes, 1, "maxHistoryBytes");
         requireAtLeast(messagesPerSecond, 1, "messagesPerSecond");
         requireAtLeast(burst, 1, "burst");
         requireAtLeast(maxRefChars, 1, "maxRefChars");
@@ -69,6 +78,7 @@ public record ChatConfig(int maxTextChars, int historySize, int messagesPerSecon
     public static final class Builder {
         private int maxTextChars = DEFAULT_MAX_TEXT_CHARS;
         private int historySize = DEFAULT_HISTORY_SIZE;
+        private int maxHistoryBytes = DEFAULT_MAX_HISTORY_BYTES;
         private int messagesPerSecond = DEFAULT_MESSAGES_PER_SECOND;
         private int burst = DEFAULT_BURST;
         private String defaultRoom = DEFAULT_ROOM;
@@ -87,6 +97,11 @@ public record ChatConfig(int maxTextChars, int historySize, int messagesPerSecon
 
         public Builder historySize(int messages) {
             this.historySize = messages;
+            return this;
+        }
+
+        public Builder maxHistoryBytes(int bytes) {
+            this.maxHistoryBytes = bytes;
             return this;
         }
 
@@ -126,7 +141,7 @@ public record ChatConfig(int maxTextChars, int historySize, int messagesPerSecon
         }
 
         public ChatConfig build() {
-            return new ChatConfig(maxTextChars, historySize, messagesPerSecond, burst, defaultRoom, maxRefChars,
+            return new ChatConfig(maxTextChars, historySize, maxHistoryBytes, messagesPerSecond, burst, defaultRoom, maxRefChars,
                     maxNameChars, maxRooms, maxRequestBytes);
         }
     }

@@ -2,14 +2,15 @@ package dev.chatengine.engine.chat;
 
 import dev.chatengine.engine.Room;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * One room's chat state: the last {@code seq} and the history, a ring of the last
- * {@code historySize} {@code message} objects as encoded JSON (so that a {@code joined} reply splices
- * them without writing them again).
+ * One room's chat state: the last {@code seq} and the history, the last {@code historySize}
+ * {@code message} objects (fewer when they would take more than {@code maxHistoryBytes}) as encoded
+ * JSON, so that a {@code joined} reply splices them without writing them again.
  *
  * <p>Thread contract: everything but {@link #name()} and {@link #room()} is guarded by the engine
  * room's order lock, that is, used only inside {@code room().atomically(...)}. That is what makes
@@ -20,15 +21,27 @@ final class ChatRoom {
 
     private final String name;
     private final Room room;
-    private final byte[][] ring;
+    private final int historySize;
+    private final int maxHistoryBytes;
+    /** The kept messages, oldest first, with consecutive seqs ending at {@link #lastSeq}. */
+    private final ArrayDeque<Kept> history = new ArrayDeque<>();
+    private long historyBytes;
     private long lastSeq;
     /** Set when the room is dropped from the registry; a join that finds it set looks the room up again. */
     private boolean removed;
 
-    ChatRoom(String name, Room room, int historySize) {
+    private record Kept(long seq, byte[] json) {
+    }
+
+    /**
+     * @param historySize     most messages kept
+     * @param maxHistoryBytes most bytes of messages kept; the newest message is kept whatever its size
+     */
+    ChatRoom(String name, Room room, int historySize, int maxHistoryBytes) {
         this.name = name;
         this.room = room;
-        this.ring = new byte[historySize][];
+        this.historySize = historySize;
+        this.maxHistoryBytes = maxHistoryBytes;
     }
 
     String name() {
@@ -44,15 +57,20 @@ final class ChatRoom {
         return ++lastSeq;
     }
 
-    /** Keeps the message with {@code seq} (the one {@link #nextSeq()} just gave), dropping the oldest when full. */
+    /** Keeps the message with {@code seq} (the one {@link #nextSeq()} just gave), dropping the oldest beyond the limits. */
     void remember(long seq, byte[] messageJson) {
-        if (ring.length > 0) {
-            ring[(int) ((seq - 1) % ring.length)] = messageJson;
+        if (historySize == 0) {
+            return;
+        }
+        history.addLast(new Kept(seq, messageJson));
+        historyBytes += messageJson.length;
+        while (history.size() > historySize || (historyBytes > maxHistoryBytes && history.size() > 1)) {
+            historyBytes -= history.removeFirst().json().length;
         }
     }
 
     boolean hasHistory() {
-        return ring.length > 0 && lastSeq > 0;
+        return !history.isEmpty();
     }
 
     boolean isRemoved() {
@@ -75,7 +93,7 @@ final class ChatRoom {
      * which case it gets everything kept so that it can start over.
      */
     Recovery historySince(OptionalLong since) {
-        long firstKept = Math.max(1, lastSeq - ring.length + 1);
+        long firstKept = history.isEmpty() ? lastSeq + 1 : history.peekFirst().seq();
         if (since.isEmpty()) {
             return new Recovery(kept(firstKept), null);
         }
@@ -91,12 +109,11 @@ final class ChatRoom {
 
     /** The kept messages from seq {@code from} to the last, oldest first. */
     private List<byte[]> kept(long from) {
-        if (ring.length == 0 || from > lastSeq) {
-            return List.of();
-        }
-        List<byte[]> out = new ArrayList<>((int) (lastSeq - from + 1));
-        for (long seq = from; seq <= lastSeq; seq++) {
-            out.add(ring[(int) ((seq - 1) % ring.length)]);
+        List<byte[]> out = new ArrayList<>((int) Math.max(0, Math.min(history.size(), lastSeq - from + 1)));
+        for (Kept k : history) {
+            if (k.seq() >= from) {
+                out.add(k.json());
+            }
         }
         return out;
     }

@@ -38,7 +38,7 @@ final class ChatRooms {
                 throw new ChatError(ErrorCode.BAD_ROOM, "there are too many rooms (" + config.maxRooms()
                         + "); join one that exists", ref);
             }
-            return new ChatRoom(n, hub.room(n), config.historySize());
+            return new ChatRoom(n, hub.room(n), config.historySize(), config.maxHistoryBytes());
         });
     }
 

@@ -243,7 +243,7 @@ public final class ChatService implements ClientHandler {
         ChatRoom chatRoom = rooms.find(room);
         String from = session.name();
         boolean said = chatRoom != null && chatRoom.room().atomically(tx -> {
-            if (!chatRoom.room().contains(client)) {
+            if (chatRoom.isRemoved() || !chatRoom.room().contains(client)) {
                 return false;
             }
             // Seq, ts, history and the broadcast in one step of the room's order: seq order is delivery order.

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A strict RFC 8259 JSON reader over UTF-8 bytes, with limits. Immutable and thread-safe: share one
@@ -156,12 +155,12 @@ public final class JsonReader {
         private JsonValue object() {
             enter();
             pos++; // '{'
-            Map<String, JsonValue> members = new LinkedHashMap<>();
+            LinkedHashMap<String, JsonValue> members = new LinkedHashMap<>();
             skipWhitespace();
             if (pos < end && b[pos] == '}') {
                 pos++;
                 depth--;
-                return new JsonValue.JsonObject(members);
+                return new JsonValue.JsonObject(new FrozenMap(members));
             }
             while (true) {
                 if (pos >= end || b[pos] != '"') {
@@ -184,7 +183,7 @@ public final class JsonReader {
                 } else if (pos < end && b[pos] == '}') {
                     pos++;
                     depth--;
-                    return new JsonValue.JsonObject(members);
+                    return new JsonValue.JsonObject(new FrozenMap(members));
                 } else {
                     throw expected("',' or '}' in an object");
                 }

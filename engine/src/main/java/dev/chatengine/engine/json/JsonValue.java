@@ -1,7 +1,6 @@
 package dev.chatengine.engine.json;
 
 import java.math.BigDecimal;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,14 @@ public sealed interface JsonValue {
      */
     record JsonObject(Map<String, JsonValue> members) implements JsonValue {
         public JsonObject {
-            members = Collections.unmodifiableMap(new LinkedHashMap<>(members));
-            members.forEach((k, v) -> Objects.requireNonNull(v, k));
+            if (!(members instanceof FrozenMap)) { // the reader's maps are frozen already: no copy
+                LinkedHashMap<String, JsonValue> copy = new LinkedHashMap<>(members);
+                copy.forEach((k, v) -> {
+                    Objects.requireNonNull(k, "a member name");
+                    Objects.requireNonNull(v, k);
+                });
+                members = new FrozenMap(copy);
+            }
         }
 
         /** The member named {@code name}, or null when there is none. */

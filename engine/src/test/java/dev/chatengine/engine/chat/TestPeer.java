@@ -1,0 +1,111 @@
+package dev.chatengine.engine.chat;
+
+import dev.chatengine.engine.DisconnectReason;
+import dev.chatengine.engine.Hub;
+import dev.chatengine.engine.json.JsonReader;
+import dev.chatengine.engine.json.JsonValue;
+import dev.chatengine.engine.json.JsonValue.JsonObject;
+import dev.chatengine.engine.transport.Inbound;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/** One chat client over an {@link InMemoryConnection}, served by a hub on its own virtual thread. */
+final class TestPeer {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    final InMemoryConnection connection = new InMemoryConnection();
+    private final Thread serving;
+    private int syncs;
+
+    TestPeer(Hub hub, ChatService chat) {
+        serving = Thread.ofVirtual().name("test-peer").start(() -> hub.serve(connection, chat));
+    }
+
+    /** Sends one text frame. */
+    TestPeer send(String json) {
+        connection.receive(Inbound.Text.of(json));
+        return this;
+    }
+
+    void sendBinary(byte[] data) {
+        connection.receive(new Inbound.Binary(data));
+    }
+
+    /** The next message written to this peer, exactly as on the wire; fails after a generous wait. */
+    String next() {
+        try {
+            String s = connection.written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (s == null) {
+                fail("no message arrived within " + WAIT);
+            }
+            return s;
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next message, parsed; its type must be {@code type}. */
+    JsonObject next(String type) {
+        JsonObject o = (JsonObject) JsonReader.defaults().parse(next());
+        assertThat(str(o, "type")).as("type of %s", o).isEqualTo(type);
+        return o;
+    }
+
+    /** The next message, which must be an error with {@code code}; returns it. */
+    JsonObject nextError(ErrorCode code) {
+        JsonObject o = next("error");
+        assertThat(str(o, "code")).as("%s", o).isEqualTo(code.wire());
+        assertThat(str(o, "message")).isNotBlank();
+        return o;
+    }
+
+    /** Logs in as {@code name} and takes the welcome and the lobby's joined. */
+    TestPeer login(String name) {
+        send("{\"type\":\"login\",\"name\":\"" + name + "\"}");
+        next("welcome");
+        next("joined");
+        return this;
+    }
+
+    /**
+     * Proves nothing else was sent to this peer through {@code room} before now: a repeated join of a
+     * room it is in replies in the room's order, after everything the room delivered before.
+     */
+    void assertNothingMoreIn(String room) {
+        String ref = "sync-" + (++syncs);
+        send("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":\"" + ref + "\"}");
+        JsonObject o = next("joined");
+        assertThat(str(o, "ref")).as("expected nothing before the sync, got %s", o).isEqualTo(ref);
+        assertThat(connection.written).isEmpty();
+    }
+
+    /** The peer goes away without a close (the socket drops); waits until the hub has finished with it. */
+    void drop() {
+        connection.abort();
+        awaitGone();
+    }
+
+    /** The peer closes in an orderly way; waits until the hub has finished with it. */
+    void close() {
+        connection.receive(new Inbound.Closed(DisconnectReason.PEER_CLOSED));
+        awaitGone();
+    }
+
+    void awaitGone() {
+        try {
+            assertThat(serving.join(WAIT)).as("serve() returned").isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String str(JsonObject o, String field) {
+        JsonValue v = o.get(field);
+        return v instanceof JsonValue.JsonString(String s) ? s : v == null ? null : v.toString();
+    }
+}
