@@ -50,6 +50,7 @@ public final class DemoServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Hub chatHub;
     private final Hub rawHub;
+    private final ChatService chatService;
     private final WebSocketHandler chatSocket;
     private final WebSocketHandler rawSocket;
     private final DemoConfig config;
@@ -57,8 +58,9 @@ public final class DemoServer implements AutoCloseable {
     private final Object stopLock = new Object();
     private boolean stopped;
 
-    private DemoServer(HttpServer http, ExecutorService executor, Hub chatHub, Hub rawHub,
+    private DemoServer(HttpServer http, ExecutorService executor, Hub chatHub, Hub rawHub, ChatService chatService,
                        WebSocketHandler chatSocket, WebSocketHandler rawSocket, DemoConfig config) {
+        this.chatService = chatService;
         this.http = http;
         this.executor = executor;
         this.chatHub = chatHub;
@@ -100,7 +102,7 @@ public final class DemoServer implements AutoCloseable {
             WebSocketHandler chatSocket = WebSocketHandler.create(config.webSocket(), connection -> chat.serve(connection, chatService));
             WebSocketHandler rawSocket = WebSocketHandler.create(config.webSocket(), connection -> rawBroadcast.serve(connection, raw));
 
-            DemoServer server = new DemoServer(http, executor, chatHub, rawHub, chatSocket, rawSocket, config);
+            DemoServer server = new DemoServer(http, executor, chatHub, rawHub, chatService, chatSocket, rawSocket, config);
             http.createContext("/", StaticResources.chatPage());
             http.createContext("/ws", Http.exactPath("/ws", chatSocket));
             http.createContext("/ws/raw", Http.exactPath("/ws/raw", rawSocket));
@@ -158,7 +160,7 @@ public final class DemoServer implements AutoCloseable {
         Map<String, MetricsSnapshot> byEndpoint = new LinkedHashMap<>();
         byEndpoint.put("ws", MetricsSnapshot.of(chatHub.metrics()));
         byEndpoint.put("raw", MetricsSnapshot.of(rawHub.metrics()));
-        return PrometheusText.render(byEndpoint);
+        return PrometheusText.render(byEndpoint, ChatSnapshot.of(chatService.metrics()));
     }
 
     /**

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
- * Writes hub metrics in the Prometheus text exposition format, version 0.0.4: for each metric a
- * {@code # HELP} and a {@code # TYPE} line, then one sample per endpoint, labelled
+ * Writes the hubs' and the chat protocol's metrics in the Prometheus text exposition format,
+ * version 0.0.4: for each metric a {@code # HELP} and a {@code # TYPE} line, then its samples, labelled
  * {@code endpoint="ws"} or {@code endpoint="raw"}. Pure and stateless; {@code /metrics} serves it.
  *
  * <pre>
@@ -44,7 +44,7 @@ final class PrometheusText {
      * The exposition of {@code byEndpoint} (endpoint label to its hub's figures), endpoints in the
      * map's iteration order. Label values are written as given: callers pass fixed, safe names.
      */
-    static String render(Map<String, MetricsSnapshot> byEndpoint) {
+    static String render(Map<String, MetricsSnapshot> byEndpoint, ChatSnapshot chat) {
         StringBuilder out = new StringBuilder(2048);
         for (Metric metric : SIMPLE_METRICS) {
             header(out, metric.name(), metric.type(), metric.help());
@@ -64,7 +64,25 @@ final class PrometheusText {
                 }
             }
         });
+        renderChat(out, chat);
         return out.toString();
+    }
+
+    /** The chat protocol's own figures; they exist only for {@code /ws}, so their endpoint is always {@code ws}. */
+    private static void renderChat(StringBuilder out, ChatSnapshot chat) {
+        simple(out, "chat_users_online", "gauge", "Users logged in to the chat protocol now.", chat.usersOnline());
+        simple(out, "chat_protocol_rooms", "gauge", "Chat rooms that exist now (with members or history).", chat.rooms());
+        simple(out, "chat_protocol_messages_total", "counter", "say messages accepted.", chat.messages());
+        simple(out, "chat_protocol_whispers_total", "counter", "whispers delivered.", chat.whispers());
+        String errors = "chat_protocol_errors_total";
+        header(out, errors, "counter", "error replies sent, by code (rate_limited: over the per-connection rate).");
+        chat.errors().forEach((code, count) -> out.append(errors).append("{endpoint=\"ws\",code=\"").append(code)
+                .append("\"} ").append(count).append('\n'));
+    }
+
+    private static void simple(StringBuilder out, String name, String type, String help, long value) {
+        header(out, name, type, help);
+        out.append(name).append("{endpoint=\"ws\"} ").append(value).append('\n');
     }
 
     /** The label value of a reason: {@code SLOW_CONSUMER} is {@code slow_consumer}. */

@@ -140,6 +140,18 @@ class DemoServerTest {
     }
 
     @Test
+    void metricsCountTheChatProtocolsErrorsByCode() throws Exception {
+        assertThat(get("/metrics").body()).contains("chat_protocol_errors_total{endpoint=\"ws\",code=\"bad_json\"} 0\n");
+        try (WsTestClient chat = WsTestClient.connect(server.webSocketUri("/ws"))) {
+            chat.send("not json");
+            assertThat(chat.next()).contains("\"type\":\"error\"", "\"code\":\"bad_json\"");
+            assertThat(get("/metrics").body()).contains(
+                    "chat_protocol_errors_total{endpoint=\"ws\",code=\"bad_json\"} 1\n",
+                    "chat_connections{endpoint=\"ws\"} 1\n");
+        }
+    }
+
+    @Test
     void rawBroadcastsEveryTextVerbatimToEveryClientSenderIncluded() {
         try (WsTestClient a = WsTestClient.connect(server.webSocketUri("/ws/raw"));
              WsTestClient b = WsTestClient.connect(server.webSocketUri("/ws/raw"))) {

@@ -29,7 +29,8 @@ class PrometheusTextTest {
         Map<String, MetricsSnapshot> byEndpoint = new LinkedHashMap<>();
         byEndpoint.put("ws", snapshot(0));
         byEndpoint.put("raw", snapshot(100));
-        return PrometheusText.render(byEndpoint);
+        return PrometheusText.render(byEndpoint,
+                new ChatSnapshot(11, 12, 13, 14, new java.util.TreeMap<>(Map.of("rate_limited", 15L, "bad_json", 16L))));
     }
 
     @Test
@@ -57,7 +58,9 @@ class PrometheusTextTest {
         }
         assertThat(names).containsExactly("chat_connections", "chat_connections_total", "chat_rooms",
                 "chat_messages_received_total", "chat_deliveries_total", "chat_bytes_out_total",
-                "chat_send_queue_high_water_mark", "chat_clients_dropped_total");
+                "chat_send_queue_high_water_mark", "chat_clients_dropped_total", "chat_users_online",
+                "chat_protocol_rooms", "chat_protocol_messages_total", "chat_protocol_whispers_total",
+                "chat_protocol_errors_total");
     }
 
     @Test
@@ -75,7 +78,15 @@ class PrometheusTextTest {
                 "chat_send_queue_high_water_mark{endpoint=\"raw\"} 109\n",
                 "chat_clients_dropped_total{endpoint=\"ws\",reason=\"slow_consumer\"} 7\n",
                 "chat_clients_dropped_total{endpoint=\"ws\",reason=\"idle_timeout\"} 8\n",
-                "chat_clients_dropped_total{endpoint=\"raw\",reason=\"slow_consumer\"} 107\n");
+                "chat_clients_dropped_total{endpoint=\"raw\",reason=\"slow_consumer\"} 107\n",
+                "# TYPE chat_users_online gauge\n",
+                "chat_users_online{endpoint=\"ws\"} 11\n",
+                "chat_protocol_rooms{endpoint=\"ws\"} 12\n",
+                "# TYPE chat_protocol_messages_total counter\n",
+                "chat_protocol_messages_total{endpoint=\"ws\"} 13\n",
+                "chat_protocol_whispers_total{endpoint=\"ws\"} 14\n",
+                "chat_protocol_errors_total{endpoint=\"ws\",code=\"bad_json\"} 16\n"
+                        + "chat_protocol_errors_total{endpoint=\"ws\",code=\"rate_limited\"} 15\n");
     }
 
     @Test
