@@ -117,10 +117,15 @@ final class EchoServer implements AutoCloseable {
 
     /** Waits up to 20 s until no session is open. */
     void awaitNoSessions() throws InterruptedException {
+        awaitSessions(0);
+    }
+
+    /** Waits up to 20 s until exactly {@code count} sessions are open. */
+    void awaitSessions(int count) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (handler.openSessions() > 0) {
+        while (handler.openSessions() != count) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(handler.openSessions() + " sessions still open after 20 s");
+                throw new AssertionError(handler.openSessions() + " sessions open after 20 s, expected " + count);
             }
             Thread.sleep(10);
         }

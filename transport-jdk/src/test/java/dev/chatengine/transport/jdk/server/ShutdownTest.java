@@ -65,7 +65,7 @@ class ShutdownTest {
                 plain.send(("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 assertThat(plain.readResponseHead()).startsWith("HTTP/1.1 200");
             }
-            assertThat(server.handler.openSessions()).isEqualTo(20);
+            server.awaitSessions(20);
 
             server.handler.closeAll(Duration.ofSeconds(20));
             for (RecordingListener listener : listeners) {
