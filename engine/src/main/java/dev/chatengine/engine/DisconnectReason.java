@@ -17,6 +17,11 @@ public enum DisconnectReason {
     UNSUPPORTED_DATA(false),
     /** The application closed the client on purpose (policy). */
     POLICY(false),
+    /**
+     * The application failed handling this client: a {@link ClientHandler} callback threw. The
+     * server's fault, not the client's (the WebSocket transport says 1011, internal error).
+     */
+    SERVER_ERROR(false),
     /** The hub is shutting down. */
     SHUTDOWN(false),
     /** Dropped: the client's send queue was full, it could not keep up. */

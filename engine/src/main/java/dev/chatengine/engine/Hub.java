@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -32,8 +33,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * virtual thread, {@code chat-hub-reaper}, which enforces {@link HubConfig#writeTimeout()},
  * {@link HubConfig#pongWait()} and {@link HubConfig#closeTimeout()}. {@link #shutdown} ends them all.
  *
- * <p>Rooms are created on first use by {@link #room(String)} and kept for the hub's life (an
- * application that keeps history per room wants them to outlive their members).
+ * <p>Rooms are created on first use by {@link #room(String)} and kept until
+ * {@link #removeRoomIfEmpty(String)} retires them; the hub itself never does (an application that
+ * keeps history per room wants them to outlive their members). An application whose clients may
+ * name ever-new rooms should retire each room it no longer needs when its last member leaves, and
+ * then join through {@link #join(String, Client)} or {@link #atomically(String, Function)}: a
+ * {@link Room} looked up before it was retired refuses joins (see {@link Room}), and these two take
+ * the live room of the name instead:
+ *
+ * <pre>{@code
+ * hub.join("lobby", client);
+ * // ... later, when the client goes:
+ * hub.atomically("lobby", tx -> tx.leave(client));
+ * hub.removeRoomIfEmpty("lobby");      // gone unless someone else is in it
+ * }</pre>
  */
 public final class Hub implements AutoCloseable {
 
@@ -41,6 +54,9 @@ public final class Hub implements AutoCloseable {
 
     /** How long {@link #shutdown} waits, after cutting the connections that remain, for their pumps to finish. */
     static final Duration ABORT_SETTLE_TIME = Duration.ofSeconds(1);
+
+    /** What {@link Room#atomicallyUnlessRetired} returns for a retired room in {@link #atomically(String, Function)}. */
+    private static final Object RETIRED = new Object();
 
     private final HubConfig config;
     private final MessageEncoder encoder;
@@ -109,7 +125,11 @@ public final class Hub implements AutoCloseable {
         new ReadPump(this, client, handler, metrics).run();
     }
 
-    /** The room named {@code name}, created empty if there is none. */
+    /**
+     * The room named {@code name}, created empty if there is none. Where rooms are retired
+     * ({@link #removeRoomIfEmpty}), the room returned may be retired by the time it is used: join
+     * through {@link #join(String, Client)} or {@link #atomically(String, Function)} instead.
+     */
     public Room room(String name) {
         Objects.requireNonNull(name, "name");
         Room room = rooms.get(name);
@@ -121,7 +141,56 @@ public final class Hub implements AutoCloseable {
         return Optional.ofNullable(rooms.get(Objects.requireNonNull(name, "name")));
     }
 
-    /** A snapshot of the rooms. */
+    /**
+     * Adds {@code client} to the live room named {@code room} (created if there is none), never to
+     * a retired one; false if it was a member already or is closed. Shorthand for
+     * {@code atomically(room, tx -> tx.join(client))}.
+     */
+    public boolean join(String room, Client client) {
+        Objects.requireNonNull(client, "client");
+        return atomically(room, tx -> tx.join(client));
+    }
+
+    /**
+     * Runs {@code body} in the order of the live room named {@code room} (created if there is none),
+     * as {@link Room#atomically} does, but never in a retired room: if the room it looked up was
+     * retired before the body could start, it looks again and runs the body in the new room. The
+     * body runs exactly once.
+     *
+     * @return what {@code body} returns
+     */
+    public <T> T atomically(String room, Function<Room.Transaction, T> body) {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(body, "body");
+        @SuppressWarnings("unchecked")
+        T retired = (T) RETIRED; // a marker no body can return: it is private to the hub
+        while (true) {
+            T result = room(room).atomicallyUnlessRetired(body, retired);
+            if (result != retired) {
+                return result;
+            }
+            // Lost a race with removeRoomIfEmpty: the room was taken out of the map under its lock, so we see a new one.
+        }
+    }
+
+    /**
+     * Forgets the room named {@code name} if it has no members: it is retired ({@link Room#isRetired()},
+     * it refuses joins from then on) and removed from the hub, under its order lock, so no join can
+     * land in it on the way; {@link HubMetrics#rooms()} goes down. The next {@link #room(String)} of the
+     * name makes a new, empty room. Messages the room accepted before are still delivered. May be
+     * called inside that room's {@link Room#atomically} body (the lock is reentrant), for example right
+     * after the last leave. Do not call it from another room's body.
+     *
+     * @return true if this call retired the room; false if there is no such room or it has members
+     */
+    public boolean removeRoomIfEmpty(String name) {
+        Objects.requireNonNull(name, "name");
+        Room room = rooms.get(name);
+        // A room not retired is the one in the map for its name (it leaves the map only by retiring).
+        return room != null && room.retireIfEmpty(() -> rooms.remove(name, room));
+    }
+
+    /** A snapshot of the rooms (the live ones: retired rooms have left the hub). */
     public Collection<Room> rooms() {
         return List.copyOf(rooms.values());
     }
@@ -193,9 +262,17 @@ public final class Hub implements AutoCloseable {
         shutdown(config().closeTimeout());
     }
 
-    /** Sends {@code message} to every client of {@code room}; shorthand for {@code room(room).broadcast(message)}. */
+    /**
+     * Sends {@code message} to every client of {@code room}; shorthand for
+     * {@code room(room).broadcast(message)}, except that it does not create a room that does not exist
+     * (nobody would receive the message).
+     */
     public void broadcast(String room, EncodedMessage message) {
-        room(room).broadcast(message);
+        Objects.requireNonNull(message, "message");
+        Room r = rooms.get(Objects.requireNonNull(room, "room"));
+        if (r != null) {
+            r.broadcast(message);
+        }
     }
 
     @Override

@@ -37,7 +37,7 @@ public final class HubMetrics {
         return connectionsTotal.sum();
     }
 
-    /** Gauge: rooms that exist now (rooms are created on first use and kept). */
+    /** Gauge: rooms that exist now (created on first use, kept until {@link Hub#removeRoomIfEmpty} retires them). */
     public long rooms() {
         return hub.roomCount();
     }

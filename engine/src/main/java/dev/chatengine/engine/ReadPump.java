@@ -102,7 +102,7 @@ final class ReadPump {
         }
     }
 
-    /** Runs a handler callback; an exception is logged and closes the client, and never escapes. */
+    /** Runs a handler callback; an exception is logged and closes the client ({@link DisconnectReason#SERVER_ERROR}), and never escapes. */
     private void callHandler(String callback, Runnable call) {
         try {
             call.run();
@@ -117,6 +117,6 @@ final class ReadPump {
         }
         LOG.log(System.Logger.Level.WARNING, "handler." + callback + " threw for client " + client.id()
                 + " (" + client.remoteAddress() + "); closing it", e);
-        client.close(DisconnectReason.POLICY);
+        client.close(DisconnectReason.SERVER_ERROR);
     }
 }

@@ -27,6 +27,15 @@ import java.util.function.Function;
  * just leaves its delivery in the list and returns, so nobody waits for a fan-out and no lock is
  * held across one. A fan-out only queues the message on each member ({@link Client#send}), which
  * never blocks.
+ *
+ * <p>Lifecycle: a room lives in its hub from the first {@link Hub#room(String)} until
+ * {@link Hub#removeRoomIfEmpty(String)} retires it (rooms are kept for ever unless someone calls
+ * that). A retired room is out of the hub and stays empty: {@link #join} and
+ * {@link Transaction#join} throw {@link IllegalStateException} rather than put a client in a room
+ * nobody can reach any more; a broadcast or send to it still works and reaches nobody, or the one
+ * client. Whoever retires rooms should have its joins go through {@link Hub#join(String, Client)} or
+ * {@link Hub#atomically(String, Function)}, which take the live room of that name, or check
+ * {@link #isRetired()} inside {@link #atomically} before joining.
  */
 public final class Room {
 
@@ -44,6 +53,11 @@ public final class Room {
     private Delivery pendingHead;
     /** Work-in-progress counter: the thread that raises it from 0 drains the pending list; others just leave. */
     private final AtomicInteger fanOutsInProgress = new AtomicInteger();
+    /**
+     * Set once, under {@link #orderLock}, when the room is empty and leaves its hub; a retired room
+     * accepts no join. Volatile only for {@link #isRetired()}; the broadcast path never reads it.
+     */
+    private volatile boolean retired;
 
     Room(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -72,7 +86,19 @@ public final class Room {
         return client.isMemberOf(this);
     }
 
-    /** Adds {@code client}; false if it was a member already or is closed. */
+    /**
+     * True once the hub has forgotten this room ({@link Hub#removeRoomIfEmpty}); it then stays empty
+     * for good. Inside {@link #atomically} the answer cannot change until the body returns.
+     */
+    public boolean isRetired() {
+        return retired;
+    }
+
+    /**
+     * Adds {@code client}; false if it was a member already or is closed.
+     *
+     * @throws IllegalStateException if the room is retired ({@link #isRetired()}); {@link Hub#join(String, Client)} retries on the live room instead
+     */
     public boolean join(Client client) {
         Objects.requireNonNull(client, "client");
         orderLock.lock();
@@ -127,13 +153,32 @@ public final class Room {
      * delivered) and the exception propagates. Do not call another room's {@code atomically} from a
      * body (the other room's fan-out would then run under this room's lock).
      *
+     * <p>The body runs even if the room is retired (then {@link Transaction#join} throws); where rooms
+     * are retired, prefer {@link Hub#atomically(String, Function)}, which never runs a body in a
+     * retired room.
+     *
      * @return what {@code body} returns
      */
     public <T> T atomically(Function<Transaction, T> body) {
         Objects.requireNonNull(body, "body");
+        return atomically(body, false, null);
+    }
+
+    /**
+     * {@link #atomically(Function)}, except that a retired room runs nothing and returns
+     * {@code ifRetired} (for {@link Hub#atomically(String, Function)}, which then looks again).
+     */
+    <T> T atomicallyUnlessRetired(Function<Transaction, T> body, T ifRetired) {
+        return atomically(body, true, ifRetired);
+    }
+
+    private <T> T atomically(Function<Transaction, T> body, boolean skipIfRetired, T ifRetired) {
         Steps steps = new Steps();
         orderLock.lock();
         try {
+            if (skipIfRetired && retired) {
+                return ifRetired;
+            }
             return body.apply(steps);
         } finally {
             steps.valid = false;
@@ -143,11 +188,34 @@ public final class Room {
     }
 
     /**
+     * Hub: retires the room if it has no members, calling {@code forget} (which takes it out of the
+     * hub) while still holding the order lock, so that no join can slip in between. Deliveries
+     * accepted before are still fanned out. False if it has members or was retired already.
+     */
+    boolean retireIfEmpty(Runnable forget) {
+        orderLock.lock();
+        try {
+            if (retired || members.length != 0) {
+                return false;
+            }
+            retired = true;
+            forget.run();
+            return true;
+        } finally {
+            orderLock.unlock();
+        }
+    }
+
+    /**
      * The steps a {@link #atomically} body can take; valid only inside that body, on its thread
      * (an {@link IllegalStateException} otherwise).
      */
     public interface Transaction {
-        /** Adds the client; false if it was a member already or is closed. */
+        /**
+         * Adds the client; false if it was a member already or is closed.
+         *
+         * @throws IllegalStateException if the room is retired ({@link Room#isRetired()})
+         */
         boolean join(Client client);
 
         /** Removes the client; false if it was not a member. */
@@ -168,12 +236,16 @@ public final class Room {
 
     @Override
     public String toString() {
-        return "Room[" + name + ", " + members.length + " members]";
+        return "Room[" + name + ", " + members.length + " members" + (retired ? ", retired" : "") + "]";
     }
 
     // ---- under orderLock ----
 
     private boolean joinLocked(Client client) {
+        if (retired) {
+            throw new IllegalStateException("room \"" + name + "\" is retired (the hub forgot it when it was empty);"
+                    + " join through Hub.join or Hub.atomically, which take the live room of that name");
+        }
         if (!client.isOpen() || client.isMemberOf(this) || !client.addRoom(this)) {
             return false;
         }

@@ -105,7 +105,7 @@ class HubLifecycleTest {
         bad.connection().feed("boom");
         bad.readPump().join(Await.PATIENCE);
         assertThat(bad.readPump().isAlive()).isFalse();
-        assertThat(handler.closed(bad.client()).reason()).isEqualTo(DisconnectReason.POLICY);
+        assertThat(handler.closed(bad.client()).reason()).isEqualTo(DisconnectReason.SERVER_ERROR);
 
         good.connection().feed("still there");
         assertThat(good.connection().awaitReceived(1, Await.PATIENCE)).containsExactly("ok:still there");

@@ -27,8 +27,6 @@ final class ChatRoom {
     private final ArrayDeque<Kept> history = new ArrayDeque<>();
     private long historyBytes;
     private long lastSeq;
-    /** Set when the room is dropped from the registry; a join that finds it set looks the room up again. */
-    private boolean removed;
 
     private record Kept(long seq, byte[] json) {
     }
@@ -73,12 +71,12 @@ final class ChatRoom {
         return !history.isEmpty();
     }
 
+    /**
+     * True once the room was dropped from the registry, which happens together with its engine room's
+     * retirement ({@link ChatRooms#removeIfAbandoned}); a join that finds it so looks the room up again.
+     */
     boolean isRemoved() {
-        return removed;
-    }
-
-    void markRemoved() {
-        removed = true;
+        return room.isRetired();
     }
 
     /** What a {@code joined} reply carries: the history and, for a join with {@code since}, whether it is complete. */

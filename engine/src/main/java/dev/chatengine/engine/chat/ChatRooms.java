@@ -14,7 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A room comes into being on its first join and goes away when its last member leaves and it
  * has no history (with a history size above 0, once anyone has spoken in it, it stays). Each
- * {@link ChatRoom} wraps the hub's {@link Room} of the same name.
+ * {@link ChatRoom} wraps the hub's {@link Room} of the same name, and they go together: a room that
+ * goes is retired in the hub ({@link Hub#removeRoomIfEmpty}) and then dropped from here, both under
+ * its order lock, so the hub holds only the rooms that are here, and a name's next join makes a new
+ * pair. So the chat owns its rooms in the hub: nobody else should retire them.
  */
 final class ChatRooms {
 
@@ -52,8 +55,9 @@ final class ChatRooms {
      * {@code room.room().atomically(...)}, after a leave.
      */
     void removeIfAbandoned(ChatRoom room) {
-        if (room.room().size() == 0 && !room.hasHistory()) {
-            room.markRemoved();
+        // Under the room's lock a room not retired is the hub's room of its name, so the hub retires this very one.
+        // The hub forgets it first: once it is out of this map, the next getOrCreate must find no stale room in the hub.
+        if (!room.hasHistory() && !room.isRemoved() && hub.removeRoomIfEmpty(room.name())) {
             rooms.remove(room.name(), room);
         }
     }

@@ -309,6 +309,7 @@ class ChatServiceTest {
         assertThat(alice.next()).isEqualTo("{\"type\":\"rooms\",\"rooms\":[{\"name\":\"busy\",\"members\":0},"
                 + "{\"name\":\"lobby\",\"members\":1}]}");
         assertThat(chat.metrics().rooms()).isEqualTo(2);
+        assertThat(hub.metrics().rooms()).as("the hub forgot quiet too").isEqualTo(2);
     }
 
     @Test

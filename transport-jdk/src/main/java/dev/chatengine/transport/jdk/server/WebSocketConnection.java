@@ -313,6 +313,7 @@ public final class WebSocketConnection implements Connection {
             case IDLE_TIMEOUT -> new CloseStatus(CloseStatus.GOING_AWAY, "idle timeout");
             case SHUTDOWN -> new CloseStatus(CloseStatus.GOING_AWAY, "going away");
             case POLICY -> new CloseStatus(CloseStatus.POLICY_VIOLATION, "");
+            case SERVER_ERROR -> new CloseStatus(CloseStatus.INTERNAL_ERROR, "internal error");
             case UNSUPPORTED_DATA -> new CloseStatus(CloseStatus.UNSUPPORTED_DATA, "");
             case PROTOCOL_ERROR -> new CloseStatus(CloseStatus.PROTOCOL_ERROR, "");
             case MESSAGE_TOO_BIG -> new CloseStatus(CloseStatus.MESSAGE_TOO_BIG, "");
