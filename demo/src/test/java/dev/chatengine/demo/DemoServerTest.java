@@ -155,13 +155,16 @@ class DemoServerTest {
     void rawBroadcastsEveryTextVerbatimToEveryClientSenderIncluded() {
         try (WsTestClient a = WsTestClient.connect(server.webSocketUri("/ws/raw"));
              WsTestClient b = WsTestClient.connect(server.webSocketUri("/ws/raw"))) {
-            awaitTrue(() -> server.rawHub().metrics().connections() == 2, "both clients registered");
+            // Joined the room, not merely registered: a broadcast before the join would rightly miss b.
+            awaitTrue(() -> server.rawHub().findRoom(RawBroadcastHandler.ROOM).map(r -> r.size() == 2).orElse(false),
+                    "both clients in the raw room");
             String odd = "  {\"type\":\"say\"} not JSON, spaces kept\nand a newline, é, 😀  ";
             a.send("first from a");
             a.send(odd);
-            b.send("from b");
             a.expect("first from a");
             a.expect(odd);
+            // Only now does b speak: two senders' messages have no order between them until one is seen.
+            b.send("from b");
             a.expect("from b");
             b.expect("first from a");
             b.expect(odd);
