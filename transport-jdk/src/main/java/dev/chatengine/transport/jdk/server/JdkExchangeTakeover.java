@@ -1,12 +1,15 @@
 package dev.chatengine.transport.jdk.server;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -32,6 +35,19 @@ import java.util.Set;
  *       {@code rspConnections}; a user's {@code sun.net.httpserver.maxRspTime} would close every
  *       WebSocket after that time, so the connection is removed from that set at takeover. The idle
  *       timer never sees it (it watches only idle connections).</li>
+ *   <li>For plain HTTP, once the 101 is out and the pipelined bytes are taken, {@link #detachStreams}
+ *       drops the server's references to its per-connection streams, so that their buffers (about
+ *       24 KiB: {@code Request.ReadStream}'s 8 KiB channel buffer, the 8 KiB
+ *       {@code BufferedInputStream} over it, {@code Request.WriteStream}'s 4 KiB buffer, and
+ *       {@code Request}'s 4 KiB line buffer) are not kept for the session's whole life. The
+ *       references are {@code ExchangeImpl.ris}, {@code ros}, {@code uis}/{@code uis_orig} (a
+ *       {@code FixedLengthInputStream} of length 0 over {@code ris}: a handshake has no body), the
+ *       {@code Request}'s fields (its streams, line buffers and parsed headers, of which the exchange
+ *       keeps its own copy; only its request line is read again, by the exchange's end), and {@code HttpConnection.raw}, {@code rawout} and {@code i}; they
+ *       become empty streams, and {@code uis_orig} a fresh zero-length stream over one, so the end of
+ *       the exchange (below) takes the same path as before. The last reference, the field of
+ *       {@code ServerImpl.Exchange} (the exchange's {@code Runnable}), goes when the handler returns,
+ *       which is why sessions run on a thread of their own.</li>
  *   <li>The session ends with {@link #release}: {@code ros} is swapped for a null stream, then
  *       {@code Connection: close} and {@code sendResponseHeaders(101, -1)} make the exchange finish
  *       the server's own way: it posts its end-of-exchange event, whose handling closes the socket
@@ -88,6 +104,36 @@ final class JdkExchangeTakeover {
     }
 
     /**
+     * Plain HTTP only: drops the server's references to the connection's buffered streams (see the
+     * class comment). Call after the 101 is flushed on {@link RawConnection#out()} and the bytes
+     * buffered in {@link RawConnection#in()} are taken; neither stream may be used afterwards.
+     */
+    static void detachStreams(HttpExchange exchange) {
+        Internals internals = Internals.get();
+        Object impl = internals.exchangeImpl(exchange);
+        InputStream emptyIn = InputStream.nullInputStream();
+        OutputStream emptyOut = OutputStream.nullOutputStream();
+        internals.ris.set(impl, emptyIn);
+        internals.ros.set(impl, emptyOut);
+        Object body = internals.newEmptyBody(impl, emptyIn);
+        if (internals.uis.get(impl) == internals.uisOrig.get(impl)) {
+            internals.uis.set(impl, body); // else a filter's wrapper (over the original) stays in front
+        }
+        internals.uisOrig.set(impl, body);
+        Object request = internals.request.get(impl);
+        internals.requestIn.set(request, emptyIn);
+        internals.requestOut.set(request, emptyOut);
+        internals.requestLineChars.set(request, (char[]) null);
+        internals.requestLineBuilder.set(request, (StringBuffer) null);
+        // The parsed original; the exchange keeps its own unmodifiable copy (getRequestHeaders()).
+        internals.requestHeaders.set(request, (Headers) null);
+        Object connection = internals.connection.get(impl);
+        internals.connectionIn.set(connection, emptyIn);
+        internals.connectionRawIn.set(connection, emptyIn);
+        internals.connectionRawOut.set(connection, emptyOut);
+    }
+
+    /**
      * Ends a taken-over exchange the server's own way; see the class comment. Call once, in a
      * {@code finally}, after the session's last byte.
      */
@@ -105,7 +151,11 @@ final class JdkExchangeTakeover {
     /** The reflective handles, looked up once. */
     private record Internals(Class<?> httpExchangeImpl, Class<?> httpsExchangeImpl, VarHandle httpImpl,
                              VarHandle httpsImpl, VarHandle ris, VarHandle ros, VarHandle connection,
-                             VarHandle server, VarHandle rspConnections, VarHandle chan) {
+                             VarHandle server, VarHandle rspConnections, VarHandle chan,
+                             VarHandle uis, VarHandle uisOrig, MethodHandle fixedLengthInputStream,
+                             VarHandle request, VarHandle requestIn, VarHandle requestOut,
+                             VarHandle requestLineChars, VarHandle requestLineBuilder, VarHandle requestHeaders,
+                             VarHandle connectionIn, VarHandle connectionRawIn, VarHandle connectionRawOut) {
 
         private static volatile Internals instance;
 
@@ -129,6 +179,17 @@ final class JdkExchangeTakeover {
                     + exchange.getClass().getName());
         }
 
+        /** A new {@code FixedLengthInputStream} of length 0 over {@code in}, for {@code impl}. */
+        Object newEmptyBody(Object impl, InputStream in) {
+            try {
+                return fixedLengthInputStream.invoke(impl, in, 0L);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         private static Internals lookUp() {
             try {
                 Class<?> exchangeImpl = Class.forName(INTERNAL_PACKAGE + ".ExchangeImpl");
@@ -136,6 +197,13 @@ final class JdkExchangeTakeover {
                 Class<?> httpsExchangeImpl = Class.forName(INTERNAL_PACKAGE + ".HttpsExchangeImpl");
                 Class<?> httpConnection = Class.forName(INTERNAL_PACKAGE + ".HttpConnection");
                 Class<?> serverImpl = Class.forName(INTERNAL_PACKAGE + ".ServerImpl");
+                Class<?> request = Class.forName(INTERNAL_PACKAGE + ".Request");
+                Class<?> leftOverInputStream = Class.forName(INTERNAL_PACKAGE + ".LeftOverInputStream");
+                Class<?> fixedLengthInputStream = Class.forName(INTERNAL_PACKAGE + ".FixedLengthInputStream");
+                MethodHandle newFixedLength = MethodHandles.privateLookupIn(fixedLengthInputStream, MethodHandles.lookup())
+                        .findConstructor(fixedLengthInputStream,
+                                MethodType.methodType(void.class, exchangeImpl, InputStream.class, long.class))
+                        .asType(MethodType.methodType(Object.class, Object.class, InputStream.class, long.class));
                 return new Internals(httpExchangeImpl, httpsExchangeImpl,
                         field(httpExchangeImpl, "impl", exchangeImpl),
                         field(httpsExchangeImpl, "impl", exchangeImpl),
@@ -144,7 +212,19 @@ final class JdkExchangeTakeover {
                         field(exchangeImpl, "connection", httpConnection),
                         field(exchangeImpl, "server", serverImpl),
                         field(serverImpl, "rspConnections", Set.class),
-                        field(httpConnection, "chan", SocketChannel.class));
+                        field(httpConnection, "chan", SocketChannel.class),
+                        field(exchangeImpl, "uis", InputStream.class),
+                        field(exchangeImpl, "uis_orig", leftOverInputStream),
+                        newFixedLength,
+                        field(exchangeImpl, "req", request),
+                        field(request, "is", InputStream.class),
+                        field(request, "os", OutputStream.class),
+                        field(request, "buf", char[].class),
+                        field(request, "lineBuf", StringBuffer.class),
+                        field(request, "hdrs", Headers.class),
+                        field(httpConnection, "i", InputStream.class),
+                        field(httpConnection, "raw", InputStream.class),
+                        field(httpConnection, "rawout", OutputStream.class));
             } catch (ReflectiveOperationException | IllegalAccessError e) {
                 throw new IllegalStateException("This JDK's HttpServer internals differ from JDK 25's, which the "
                         + "WebSocket takeover was written for: " + e, e);

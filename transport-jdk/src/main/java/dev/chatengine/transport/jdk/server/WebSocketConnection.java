@@ -80,7 +80,7 @@ public final class WebSocketConnection implements Connection {
         this.decoder = new WebSocketDecoder(Role.SERVER, config.maxMessageBytes());
         this.remoteAddress = remoteAddress;
         this.requestUri = requestUri;
-        this.requestHeaders = Headers.of(requestHeaders);
+        this.requestHeaders = requestHeaders; // the exchange's, already unmodifiable: no copy per connection
         this.subprotocol = subprotocol;
         this.readBuffer = ByteBuffer.allocate(Math.max(WebSocketConfig.IDLE_READ_BUFFER_BYTES, pipelined.length));
         readBuffer.put(pipelined).flip();

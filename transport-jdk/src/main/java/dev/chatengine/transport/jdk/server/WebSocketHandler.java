@@ -35,12 +35,14 @@ import java.util.function.Consumer;
  * server.stop(1);
  * }</pre>
  *
- * <p>Threads: {@code onConnection} runs on the exchange's thread, which it may block for the
- * session's lifetime (it reads the connection until {@code Closed}); when it returns, the session
- * ends. Give the server a virtual-thread-per-task executor: when the exchange runs on a platform
- * thread (the server's default executor runs handlers on its single dispatcher thread, which one
- * WebSocket would freeze), the session moves to a virtual thread of its own. This class is
- * thread-safe.
+ * <p>Threads: {@code onConnection} runs on a virtual thread started for the session
+ * ({@code websocket-session}), which it may block for the session's lifetime (it reads the
+ * connection until {@code Closed}); when it returns, the session ends. The exchange's own thread
+ * returns at once: a platform thread (the server's default executor runs handlers on its single
+ * dispatcher thread) is never blocked, and the server's per-exchange objects and stack frames on
+ * that thread, with their buffers, are freed instead of living as long as the session (an idle
+ * WebSocket's memory is mostly what it keeps reachable). A virtual-thread-per-task executor for the
+ * server is still the right choice for its other exchanges. This class is thread-safe.
  *
  * <p>Handshake answers: 405 for a method other than GET; 400 for another HTTP version than 1.1, a
  * missing {@code Host}, missing {@code Upgrade: websocket} or {@code Connection: Upgrade} tokens, a
@@ -72,8 +74,8 @@ public final class WebSocketHandler implements HttpHandler {
     }
 
     /**
-     * A handler that runs {@code onConnection} for each new WebSocket, on the exchange's thread, for
-     * the session's lifetime; mount it with {@code server.createContext(path, handler)}.
+     * A handler that runs {@code onConnection} for each new WebSocket, on the session's virtual
+     * thread, for the session's lifetime; mount it with {@code server.createContext(path, handler)}.
      *
      * @throws IllegalStateException when the JVM lacks
      *         {@code --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED} (the message names it)
@@ -93,14 +95,9 @@ public final class WebSocketHandler implements HttpHandler {
                         exchange.getRequestHeaders(), secure, config);
         switch (outcome) {
             case UpgradeCheck.Reject reject -> reject(exchange, reject);
-            case UpgradeCheck.Accept accept -> {
-                if (Thread.currentThread().isVirtual()) {
-                    runSession(exchange, accept);
-                } else {
-                    // A platform thread here is the dispatcher or a pool thread: never block it for a session.
+            case UpgradeCheck.Accept accept ->
+                    // Never the exchange's own thread: see the class comment.
                     Thread.ofVirtual().name("websocket-session").start(() -> runSession(exchange, accept));
-                }
-            }
         }
     }
 
@@ -149,26 +146,8 @@ public final class WebSocketHandler implements HttpHandler {
 
     private void runSession(HttpExchange exchange, UpgradeCheck.Accept accept) {
         WebSocketConnection connection = null;
-        JdkExchangeTakeover.RawConnection raw = null;
         try {
-            raw = JdkExchangeTakeover.takeOver(exchange);
-            Wire wire;
-            byte[] pipelined;
-            if (raw.tls()) {
-                wire = new Wire.StreamWire(raw.in(), raw.out(), raw.channel());
-                pipelined = new byte[0]; // still inside the TLS input stream, which the session reads
-            } else {
-                // Bytes the client sent right behind the handshake sit in the server's buffered stream,
-                // which available() reports without touching the socket.
-                pipelined = raw.in().readNBytes(raw.in().available());
-                wire = new Wire.ChannelWire(raw.channel());
-            }
-            if (config.tcpNoDelay()) {
-                raw.channel().setOption(StandardSocketOptions.TCP_NODELAY, true);
-            }
-            writeSwitchingProtocols(raw.out(), accept);
-            connection = new WebSocketConnection(wire, config, pipelined, format(exchange.getRemoteAddress()),
-                    exchange.getRequestURI(), exchange.getRequestHeaders(), accept.subprotocol());
+            connection = upgrade(exchange, accept);
             sessions.add(connection);
             if (shuttingDown) {
                 connection.close(DisconnectReason.SHUTDOWN); // closeAll ran while this one was handshaking
@@ -190,14 +169,45 @@ public final class WebSocketHandler implements HttpHandler {
                 synchronized (sessionEnded) {
                     sessionEnded.notifyAll();
                 }
-            } else if (raw != null) {
-                closeQuietly(raw);
             }
             try {
                 JdkExchangeTakeover.release(exchange);
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.DEBUG, () -> "WebSocket exchange release failed: " + e);
             }
+        }
+    }
+
+    /**
+     * Takes the connection over, answers 101 and makes the session's connection; closes the socket
+     * when that fails. The server's buffered streams are used only in here: for plain HTTP they are
+     * detached before returning, so that no frame of the session keeps them reachable.
+     */
+    private WebSocketConnection upgrade(HttpExchange exchange, UpgradeCheck.Accept accept) throws IOException {
+        JdkExchangeTakeover.RawConnection raw = JdkExchangeTakeover.takeOver(exchange);
+        try {
+            Wire wire;
+            byte[] pipelined;
+            if (config.tcpNoDelay()) {
+                raw.channel().setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            if (raw.tls()) {
+                wire = new Wire.StreamWire(raw.in(), raw.out(), raw.channel());
+                pipelined = new byte[0]; // still inside the TLS input stream, which the session reads
+                writeSwitchingProtocols(raw.out(), accept);
+            } else {
+                // Bytes the client sent right behind the handshake sit in the server's buffered stream,
+                // which available() reports without touching the socket.
+                pipelined = raw.in().readNBytes(raw.in().available());
+                wire = new Wire.ChannelWire(raw.channel());
+                writeSwitchingProtocols(raw.out(), accept);
+                JdkExchangeTakeover.detachStreams(exchange);
+            }
+            return new WebSocketConnection(wire, config, pipelined, format(exchange.getRemoteAddress()),
+                    exchange.getRequestURI(), exchange.getRequestHeaders(), accept.subprotocol());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(raw);
+            throw e;
         }
     }
 
