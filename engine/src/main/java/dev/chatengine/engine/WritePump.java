@@ -21,13 +21,20 @@ final class WritePump implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(WritePump.class.getName());
 
+    /** The first batch array's length: enough for a client that gets a message now and then. */
+    static final int INITIAL_BATCH_MESSAGES = 8;
+
     private final Client client;
     private final Connection connection;
     private final SendQueue queue;
     private final HubMetrics metrics;
     private final int batchLength;
     private final long pingPeriodNanos;
-    /** Allocated on the first write, so that an idle client costs no batch array. */
+    /**
+     * Allocated on the first write, so that an idle client costs no batch array, at
+     * {@value #INITIAL_BATCH_MESSAGES} slots; doubled, up to {@code batchLength}, when more is queued,
+     * so that only a busy client holds a full-size one.
+     */
     private EncodedMessage[] batch;
     /** This client's high-water mark; the hub's gauge is touched only when it grows. */
     private int highWaterMark;
@@ -90,10 +97,10 @@ final class WritePump implements Runnable {
             metrics.queueDepthSeen(depth);
         }
         EncodedMessage[] messages = batch;
-        if (messages == null) {
-            messages = batch = new EncodedMessage[batchLength];
+        if (messages == null || (depth > messages.length && messages.length < batchLength)) {
+            messages = batch = new EncodedMessage[batchArrayLength(messages, depth)];
         }
-        int count = queue.drain(messages, batchLength);
+        int count = queue.drain(messages, messages.length);
         if (count == 0) {
             // A producer has claimed a slot but not filled it yet; let it run.
             Thread.yield();
@@ -117,9 +124,17 @@ final class WritePump implements Runnable {
         metrics.batchWritten(count, bytes);
     }
 
+    private int batchArrayLength(EncodedMessage[] current, int depth) {
+        int length = current == null ? INITIAL_BATCH_MESSAGES : current.length;
+        while (length < depth && length < batchLength) {
+            length *= 2;
+        }
+        return Math.min(length, batchLength);
+    }
+
     /** The close path: nothing queued goes out any more; the transport's close does, unless the connection is cut. */
     private void finish() {
-        EncodedMessage[] scratch = batch != null ? batch : new EncodedMessage[batchLength];
+        EncodedMessage[] scratch = batch != null ? batch : new EncodedMessage[Math.min(INITIAL_BATCH_MESSAGES, batchLength)];
         queue.discard(scratch);
         DisconnectReason reason = client.closeReason();
         if (reason == null) {
