@@ -207,6 +207,8 @@ class HubLifecycleTest {
         a.connection().awaitReceived(2, Await.PATIENCE);
         b.connection().awaitReceived(2, Await.PATIENCE);
         Await.until("two messages received", () -> hub.metrics().messagesReceived() == 2);
+        // The write pump counts a batch after its write returns, which may be just after the peer saw the bytes.
+        Await.until("four deliveries counted", () -> hub.metrics().deliveries() == 4);
 
         HubMetrics metrics = hub.metrics();
         assertThat(metrics.connections()).isEqualTo(2);
