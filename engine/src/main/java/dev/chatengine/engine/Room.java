@@ -19,8 +19,10 @@ import java.util.function.Function;
  * holds no lock while it reaches the members, so a large room never stalls other rooms, and a
  * broadcaster never waits for a slow recipient.
  *
- * <p>How: the members are a copy-on-write array, an immutable snapshot replaced on every join and
- * leave. Every step (a join, a leave, a broadcast, a send) is accepted under a short per-room
+ * <p>How: the members are an immutable snapshot ({@link Members}: an array and a count), replaced on
+ * every join and leave. A join appends in the spare capacity of the current array (a slot no
+ * existing snapshot reads, since each reads only up to its own count), so joining N clients costs
+ * O(N) in all rather than the O(N²) of copying the array each time; a leave copies. Every step (a join, a leave, a broadcast, a send) is accepted under a short per-room
  * lock; a delivery step records the message with the member snapshot as of that step (a reference,
  * not a copy) in the room's pending list. After the lock is released, the pending deliveries are
  * fanned out in acceptance order by whichever thread finds no fan-out in progress; any other thread
@@ -39,13 +41,13 @@ import java.util.function.Function;
  */
 public final class Room {
 
-    private static final Client[] NO_MEMBERS = new Client[0];
+    private static final Members NO_MEMBERS = new Members(new Client[0], 0);
 
     private final String name;
     /** Orders the room's steps; held only while steps are accepted, never across a fan-out. */
     private final ReentrantLock orderLock = new ReentrantLock();
-    /** Copy-on-write: replaced, never changed, and only under {@link #orderLock}. */
-    private volatile Client[] members = NO_MEMBERS;
+    /** Replaced, never changed, and only under {@link #orderLock}. */
+    private volatile Members members = NO_MEMBERS;
 
     /** Deliveries accepted and not yet fanned out: a linked list, appended under the lock, consumed by the drainer. */
     private Delivery pendingTail;
@@ -73,12 +75,12 @@ public final class Room {
 
     /** The number of members now. */
     public int size() {
-        return members.length;
+        return members.count;
     }
 
     /** A snapshot of the members, in the order they joined (an unmodifiable list that does not change). */
     public List<Client> members() {
-        return snapshotList(members);
+        return members.asList();
     }
 
     /** True if {@code client} is a member now. */
@@ -195,7 +197,7 @@ public final class Room {
     boolean retireIfEmpty(Runnable forget) {
         orderLock.lock();
         try {
-            if (retired || members.length != 0) {
+            if (retired || members.count != 0) {
                 return false;
             }
             retired = true;
@@ -236,7 +238,7 @@ public final class Room {
 
     @Override
     public String toString() {
-        return "Room[" + name + ", " + members.length + " members" + (retired ? ", retired" : "") + "]";
+        return "Room[" + name + ", " + members.count + " members" + (retired ? ", retired" : "") + "]";
     }
 
     // ---- under orderLock ----
@@ -249,10 +251,7 @@ public final class Room {
         if (!client.isOpen() || client.isMemberOf(this) || !client.addRoom(this)) {
             return false;
         }
-        Client[] current = members;
-        Client[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = client;
-        members = next;
+        members = members.plus(client);
         return true;
     }
 
@@ -260,16 +259,7 @@ public final class Room {
         if (!client.removeRoom(this)) {
             return false;
         }
-        Client[] current = members;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i] == client) {
-                Client[] next = new Client[current.length - 1];
-                System.arraycopy(current, 0, next, 0, i);
-                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                members = next;
-                break;
-            }
-        }
+        members = members.minus(client);
         return true;
     }
 
@@ -296,20 +286,49 @@ public final class Room {
         } while (missed != 0);
     }
 
-    private static List<Client> snapshotList(Client[] snapshot) {
-        return Collections.unmodifiableList(Arrays.asList(snapshot));
+    /**
+     * The members as of one step: the first {@code count} slots of {@code array}. Those slots never
+     * change once published; a later join may fill a slot past {@code count} (nobody holding this
+     * snapshot reads it), and a leave always makes a new array.
+     */
+    private record Members(Client[] array, int count) {
+
+        Members plus(Client client) {
+            Client[] next = array;
+            if (count == next.length) {
+                next = Arrays.copyOf(array, Math.max(4, count * 2));
+            }
+            next[count] = client;
+            return new Members(next, count + 1);
+        }
+
+        Members minus(Client client) {
+            for (int i = 0; i < count; i++) {
+                if (array[i] == client) {
+                    Client[] next = new Client[Math.max(4, count - 1)];
+                    System.arraycopy(array, 0, next, 0, i);
+                    System.arraycopy(array, i + 1, next, i, count - i - 1);
+                    return new Members(next, count - 1);
+                }
+            }
+            return this;
+        }
+
+        List<Client> asList() {
+            return Collections.unmodifiableList(Arrays.asList(array).subList(0, count));
+        }
     }
 
     /** One accepted delivery: a message and its recipients as of the step that accepted it. */
     private static final class Delivery {
         private EncodedMessage message;
-        private Client[] recipients;
+        private Members recipients;
         private Client except;
         private Client single;
         /** Written under the order lock, read by the drainer: volatile publishes the fields above. */
         volatile Delivery next;
 
-        Delivery(EncodedMessage message, Client[] recipients, Client except, Client single) {
+        Delivery(EncodedMessage message, Members recipients, Client except, Client single) {
             this.message = message;
             this.recipients = recipients;
             this.except = except;
@@ -322,7 +341,9 @@ public final class Room {
                 single.send(m);
             } else {
                 Client skip = except;
-                for (Client client : recipients) {
+                Client[] array = recipients.array;
+                for (int i = 0, n = recipients.count; i < n; i++) {
+                    Client client = array[i];
                     if (client != skip) {
                         client.send(m);
                     }
@@ -385,7 +406,7 @@ public final class Room {
         @Override
         public List<Client> members() {
             check();
-            return snapshotList(members);
+            return members.asList();
         }
     }
 }
