@@ -17,6 +17,8 @@ final class UpgradeCheck {
 
     static final int SUPPORTED_VERSION = 13;
 
+    private static final System.Logger LOG = System.getLogger(UpgradeCheck.class.getName());
+
     private UpgradeCheck() {
     }
 
@@ -77,8 +79,12 @@ final class UpgradeCheck {
             return new Reject(403, "origin not allowed");
         }
         List<String> offered = offeredSubprotocols(headers);
-        Optional<String> subprotocol = config.subprotocolSelector().select(offered)
-                .filter(offered::contains);
+        Optional<String> chosen = config.subprotocolSelector().select(offered);
+        Optional<String> subprotocol = chosen.filter(offered::contains);
+        if (chosen.isPresent() && subprotocol.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, () -> "SubprotocolSelector chose '" + chosen.get()
+                    + "', which the client did not offer " + offered + "; answering without a subprotocol");
+        }
         return new Accept(Handshake.acceptValue(keys.getFirst().trim()), subprotocol);
     }
 

@@ -45,8 +45,21 @@ final class EchoServer implements AutoCloseable {
 
     /** @param virtualThreads false leaves the server's default executor (its dispatcher thread) */
     static EchoServer start(WebSocketConfig config, boolean virtualThreads) {
+        return start(config, virtualThreads, null);
+    }
+
+    /** @param tls when not null, an {@code HttpsServer} with this context */
+    static EchoServer start(WebSocketConfig config, boolean virtualThreads, javax.net.ssl.SSLContext tls) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            HttpServer server;
+            if (tls == null) {
+                server = HttpServer.create(address, 0);
+            } else {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                server = https;
+            }
             ExecutorService executor = virtualThreads ? Executors.newVirtualThreadPerTaskExecutor() : null;
             server.setExecutor(executor);
             BlockingQueue<DisconnectReason> ended = new LinkedBlockingQueue<>();
@@ -103,7 +116,8 @@ final class EchoServer implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("ws://127.0.0.1:" + port() + path);
+        String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "wss" : "ws";
+        return URI.create(scheme + "://127.0.0.1:" + port() + path);
     }
 
     /** The next session end, waiting up to 20 s. */
@@ -117,10 +131,15 @@ final class EchoServer implements AutoCloseable {
 
     /** Waits up to 20 s until no session is open. */
     void awaitNoSessions() throws InterruptedException {
+        awaitSessions(0);
+    }
+
+    /** Waits up to 20 s until exactly {@code count} sessions are open. */
+    void awaitSessions(int count) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (handler.openSessions() > 0) {
+        while (handler.openSessions() != count) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(handler.openSessions() + " sessions still open after 20 s");
+                throw new AssertionError(handler.openSessions() + " sessions open after 20 s, expected " + count);
             }
             Thread.sleep(10);
         }

@@ -120,8 +120,9 @@ class HandshakeOverSocketTest {
     }
 
     @Test
-    void jdkClientSeesTheChosenSubprotocol() {
-        try (HttpClient client = HttpClient.newHttpClient()) {
+    void jdkClientSeesTheChosenSubprotocol() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        try (AutoCloseable ignored = client::shutdownNow) { // close() would wait for a broken server forever
             WebSocket ws = client.newWebSocketBuilder().subprotocols("chat.v1", "chat.v2")
                     .buildAsync(server.uri("/ws"), new RecordingListener()).join();
             assertThat(ws.getSubprotocol()).isEqualTo("chat.v2");
@@ -130,8 +131,9 @@ class HandshakeOverSocketTest {
     }
 
     @Test
-    void jdkClientIsRefusedForAForeignOrigin() {
-        try (HttpClient client = HttpClient.newHttpClient()) {
+    void jdkClientIsRefusedForAForeignOrigin() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        try (AutoCloseable ignored = client::shutdownNow) { // close() would wait for a broken server forever
             assertThatThrownBy(() -> client.newWebSocketBuilder().header("Origin", "http://evil.example")
                     .connectTimeout(Duration.ofSeconds(20))
                     .buildAsync(server.uri("/ws"), new RecordingListener()).join())
