@@ -164,6 +164,7 @@
   function appendEntryNode(entry, previous) {
     const list = el.messages;
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    for (const placeholder of list.querySelectorAll('.empty-conversation')) placeholder.remove();
     list.append(entryNode(entry, previous));
     if (nearBottom || sameName(entry.from, state.name)) list.scrollTop = list.scrollHeight;
   }
