@@ -80,12 +80,13 @@ record LoadOptions(URI url, InetSocketAddress target, Protocol protocol, String 
                                      max:  closed loop, each sender keeps at most --window messages that
                                            have not yet reached every connection
                                      idle: send nothing; hold the connections for --hold, read server RSS
-                                     once: hold for --hold, then one broadcast: the time until the last
-                                           connection has it (reach_ms)
+                                     once: warm up, hold for --hold, then one broadcast: the time until
+                                           the last connection has it (reach_ms)
               --rate R               messages per second in all, rate mode (default 100)
               --window W             messages in flight per sender, max mode (default 8)
               --size B               bytes of message text (default 64)
-              --warmup D             unmeasured warm-up with the same load (default 2s)
+              --warmup D             unmeasured warm-up with the same load (default 2s); once mode: one
+                                     broadcast every 250 ms during it (then --hold, then the measured one)
               -t, --duration D       measured sending time (default 10s)
               --drain D              longest wait for outstanding deliveries after sending (default 5s)
               --hold D               idle: how long to hold (default 5s); once: wait before the broadcast (default 1s)

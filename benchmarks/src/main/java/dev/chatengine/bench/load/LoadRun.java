@@ -24,6 +24,8 @@ final class LoadRun {
     /** Longest wait for the warm-up's deliveries before the measured phase starts. */
     private static final long WARMUP_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(15);
     private static final long PROBE_INTERVAL_MILLIS = 500;
+    /** Once mode's warm-up broadcasts go out at most this often. */
+    private static final long ONCE_WARMUP_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final LoadOptions options;
     private final PrintStream out;
@@ -104,8 +106,26 @@ final class LoadRun {
 
     private void once(Report report, ClientPool pool, ChildProcesses children, ClientPool.Shared shared, int live)
             throws IOException, InterruptedException {
-        Thread.sleep(options.hold().toMillis());
         Senders senders = new Senders(options, pool, k -> Long.MAX_VALUE);
+        // Warm-up: broadcasts spaced out over the warm-up time, so that the server (and this tool)
+        // has compiled its broadcast path before the one that is measured; each is waited for.
+        long warmupEnd = System.nanoTime() + options.warmup().toNanos();
+        int warmups = 0;
+        while (System.nanoTime() - warmupEnd < 0) {
+            senders.sendOne();
+            warmups++;
+            long until = Math.min(warmupEnd, System.nanoTime() + ONCE_WARMUP_SPACING_NANOS);
+            while (pool.seen() + children.seen() < (long) warmups * live && System.nanoTime() - until < 0) {
+                Thread.sleep(2);
+            }
+            Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+        }
+        if (warmups > 0) {
+            out.printf(Locale.ROOT, "warm-up: %d broadcasts, deliveries seen %d of %d (not measured)%n", warmups,
+                    pool.seen() + children.seen(), (long) warmups * live);
+        }
+        senders.resetCounters();
+        Thread.sleep(options.hold().toMillis());
         long from = System.nanoTime();
         children.measureFrom(from, from + TimeUnit.SECONDS.toNanos(10));
         shared.measureFromNanos = from;
