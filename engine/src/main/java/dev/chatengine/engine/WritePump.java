@@ -66,27 +66,34 @@ final class WritePump implements Runnable {
     }
 
     private void pumpWhileOpen() throws IOException {
-        long nextPing = System.nanoTime() + pingPeriodNanos;
+        client.pingDueAt(System.nanoTime() + pingPeriodNanos);
+        boolean yielded = false;
         while (client.isOpen()) {
             int depth = queue.size();
             if (depth > 0) {
                 writeBatch(depth);
-            } else {
-                long untilPing = nextPing - System.nanoTime();
-                if (untilPing > 0) {
-                    client.awaitWork(untilPing);
-                    continue;
+                yielded = false;
+            } else if (!client.isPingDue(System.nanoTime())) {
+                if (!yielded) {
+                    // Let the broadcaster that is filling our queue run first: parking and being
+                    // unparked costs far more than one yield, and the batch gets bigger.
+                    Thread.yield();
+                    yielded = true;
+                } else {
+                    client.awaitWork();
+                    yielded = false;
                 }
+                continue;
             }
             long now = System.nanoTime();
-            if (now - nextPing >= 0 && client.isOpen()) {
+            if (client.isPingDue(now) && client.isOpen()) {
                 client.writeStarted();
                 try {
                     connection.ping();
                 } finally {
                     client.writeEnded();
                 }
-                nextPing = now + pingPeriodNanos;
+                client.pingDueAt(now + pingPeriodNanos);
             }
         }
     }
