@@ -67,22 +67,12 @@ final class WritePump implements Runnable {
 
     private void pumpWhileOpen() throws IOException {
         client.pingDueAt(System.nanoTime() + pingPeriodNanos);
-        boolean yielded = false;
         while (client.isOpen()) {
             int depth = queue.size();
             if (depth > 0) {
                 writeBatch(depth);
-                yielded = false;
             } else if (!client.isPingDue(System.nanoTime())) {
-                if (!yielded) {
-                    // Let the broadcaster that is filling our queue run first: parking and being
-                    // unparked costs far more than one yield, and the batch gets bigger.
-                    Thread.yield();
-                    yielded = true;
-                } else {
-                    client.awaitWork();
-                    yielded = false;
-                }
+                client.awaitWork();
                 continue;
             }
             long now = System.nanoTime();
