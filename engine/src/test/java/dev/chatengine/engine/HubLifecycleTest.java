@@ -39,6 +39,8 @@ class HubLifecycleTest {
         testHub = new TestHub(HubConfig.defaults(), handler);
         Hub hub = testHub.hub();
         Peer a = testHub.connect();
+        // serve registers the client, then calls onOpen: connect() waits only for the first.
+        Await.until("onOpen called", () -> !handler.opened().isEmpty());
         assertThat(handler.opened()).containsExactly(a.client());
         assertThat(a.client().id()).isPositive();
         assertThat(a.client().isOpen()).isTrue();

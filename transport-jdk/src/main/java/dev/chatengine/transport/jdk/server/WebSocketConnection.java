@@ -44,9 +44,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class WebSocketConnection implements Connection {
 
-    /** Largest batch copied into one array for a write; larger ones are written frame by frame. */
-    static final int JOIN_LIMIT_BYTES = 64 * 1024;
-
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
 
     /** The longest frame header: 2 bytes, 8 of extended length, 4 of mask. */
@@ -220,21 +217,20 @@ public final class WebSocketConnection implements Connection {
     }
 
     /**
-     * Writes the frames in one gathering socket write. Blocks until written. Frames written after
+     * Writes the frames in one socket write where it can (see {@link Wire#write(EncodedMessage[], int)}). Blocks until written. Frames written after
      * the close frame are dropped silently (RFC 6455 forbids sending them).
      *
      * @throws IOException when the socket failed or was closed; the socket is then aborted
      */
     @Override
     public void write(EncodedMessage[] batch, int count) throws IOException {
-        ByteBuffer[] buffers = joined(batch, count);
         writeLock.lock();
         try {
             if (socketClosed) {
                 throw new IOException("WebSocket closed");
             }
             if (!closeSent) {
-                wire.write(buffers, buffers.length);
+                wire.write(batch, count);
             }
         } catch (IOException e) {
             abort();
@@ -242,34 +238,6 @@ public final class WebSocketConnection implements Connection {
         } finally {
             writeLock.unlock();
         }
-    }
-
-    /**
-     * The batch as few buffers: a single frame as it is; several small ones copied into one array,
-     * because the channel copies each heap buffer of a gathering write into a temporary direct
-     * buffer of its own, which costs far more than one copy of a few small frames. A batch over
-     * {@link #JOIN_LIMIT_BYTES} goes as it is, one buffer per frame, rather than as one big copy.
-     */
-    private static ByteBuffer[] joined(EncodedMessage[] batch, int count) {
-        long total = 0;
-        for (int i = 0; i < count; i++) {
-            total += batch[i].length();
-        }
-        if (count == 1 || total > JOIN_LIMIT_BYTES) {
-            ByteBuffer[] buffers = new ByteBuffer[count];
-            for (int i = 0; i < count; i++) {
-                buffers[i] = ByteBuffer.wrap(batch[i].wireBytes());
-            }
-            return buffers;
-        }
-        byte[] joined = new byte[(int) total];
-        int at = 0;
-        for (int i = 0; i < count; i++) {
-            byte[] frame = batch[i].wireBytes();
-            System.arraycopy(frame, 0, joined, at, frame.length);
-            at += frame.length;
-        }
-        return new ByteBuffer[] {ByteBuffer.wrap(joined)};
     }
 
     /** Sends an empty ping; nothing once the close frame was sent. */

@@ -1,5 +1,7 @@
 package dev.chatengine.transport.jdk.server;
 
+import dev.chatengine.engine.transport.EncodedMessage;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +20,9 @@ sealed interface Wire permits Wire.ChannelWire, Wire.StreamWire {
 
     /** Writes all of {@code srcs[0..count)}, as far as possible in one system call, blocking until done. */
     void write(ByteBuffer[] srcs, int count) throws IOException;
+
+    /** Writes the wire bytes of {@code batch[0..count)} in order, as far as possible in one system call, blocking until done. */
+    void write(EncodedMessage[] batch, int count) throws IOException;
 
     /** Half-closes: sends FIN after what was written, so that the peer reads the end; reading continues. */
     void shutdownOutput();
@@ -40,6 +45,36 @@ sealed interface Wire permits Wire.ChannelWire, Wire.StreamWire {
                 while (first < count && !srcs[first].hasRemaining()) {
                     first++;
                 }
+            }
+        }
+
+        /** Copies the batch into a pooled direct buffer and writes that; if none is free or the batch is large, a gathering write. */
+        @Override
+        public void write(EncodedMessage[] batch, int count) throws IOException {
+            long total = 0;
+            for (int i = 0; i < count; i++) {
+                total += batch[i].length();
+            }
+            DirectBufferPool pool = DirectBufferPool.SHARED;
+            ByteBuffer direct = total <= pool.bufferBytes() ? pool.acquire() : null;
+            if (direct == null) {
+                ByteBuffer[] srcs = new ByteBuffer[count];
+                for (int i = 0; i < count; i++) {
+                    srcs[i] = ByteBuffer.wrap(batch[i].wireBytes());
+                }
+                write(srcs, count);
+                return;
+            }
+            try {
+                for (int i = 0; i < count; i++) {
+                    direct.put(batch[i].wireBytes());
+                }
+                direct.flip();
+                while (direct.hasRemaining()) {
+                    channel.write(direct);
+                }
+            } finally {
+                pool.release(direct);
             }
         }
 
@@ -83,6 +118,14 @@ sealed interface Wire permits Wire.ChannelWire, Wire.StreamWire {
                 ByteBuffer src = srcs[i];
                 out.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
                 src.position(src.limit());
+            }
+            out.flush();
+        }
+
+        @Override
+        public void write(EncodedMessage[] batch, int count) throws IOException {
+            for (int i = 0; i < count; i++) {
+                out.write(batch[i].wireBytes());
             }
             out.flush();
         }
