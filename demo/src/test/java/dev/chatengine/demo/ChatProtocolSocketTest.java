@@ -10,23 +10,15 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Chat protocol v1 over real sockets: the demo server on 127.0.0.1 and the JDK's own WebSocket
@@ -267,7 +259,7 @@ class ChatProtocolSocketTest {
 
         alice.send("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"still here\"}");
         assertThat(alice.next("message").get("text")).isEqualTo(new JsonValue.JsonString("still here"));
-        assertThat(alice.closed).isNotDone();
+        assertThat(alice.isClosed()).isFalse();
     }
 
     @Test
@@ -290,67 +282,33 @@ class ChatProtocolSocketTest {
         bob.next("message");
     }
 
-    /** A chat client on the JDK's WebSocket client, with the JSON helpers the tests need. */
+    /** A chat client: {@link WsTestClient} with the JSON helpers the tests need. */
     private static final class ChatClient {
-        private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        private final WebSocket socket;
+        private final WsTestClient socket;
         private int syncs;
 
         ChatClient(DemoServer server) {
-            WebSocket.Listener listener = new WebSocket.Listener() {
-                private final StringBuilder partial = new StringBuilder();
-
-                @Override
-                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                    partial.append(data);
-                    if (last) {
-                        texts.add(partial.toString());
-                        partial.setLength(0);
-                    }
-                    ws.request(1);
-                    return null;
-                }
-
-                @Override
-                public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-                    closed.complete(statusCode);
-                    return null;
-                }
-
-                @Override
-                public void onError(WebSocket ws, Throwable error) {
-                    closed.complete(-1);
-                }
-            };
-            socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT)
-                    .buildAsync(server.webSocketUri("/ws"), listener)
-                    .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            socket = WsTestClient.connect(server.webSocketUri("/ws"));
         }
 
         void send(String json) {
-            socket.sendText(json, true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            socket.send(json);
         }
 
         void sendBinary(byte[] data) {
-            socket.sendBinary(ByteBuffer.wrap(data), true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            socket.sendBinary(data);
         }
 
         String next() {
-            try {
-                String text = texts.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                if (text == null) {
-                    fail("no message within " + WAIT);
-                }
-                return text;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+            return socket.next();
         }
 
         void expect(String json) {
-            assertThat(next()).isEqualTo(json);
+            socket.expect(json);
+        }
+
+        boolean isClosed() {
+            return socket.isClosed();
         }
 
         JsonObject next(String type) {
@@ -374,13 +332,12 @@ class ChatProtocolSocketTest {
             assertThat(joined.get("ref")).as("nothing expected before the sync: %s", joined)
                     .isEqualTo(new JsonValue.JsonString(ref));
             assertThat(((JsonArray) joined.get("members")).size()).isPositive();
-            assertThat(texts).isEmpty();
+            socket.assertNoMoreMessages();
         }
 
         /** An orderly close; returns once the server has answered it. */
         void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
-            closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            socket.closeAndAwait();
         }
 
         void abort() {

@@ -87,6 +87,27 @@ final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /** Sends one binary message and waits until it is handed to the socket. */
+    void sendBinary(byte[] data) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** True once the server's close (or a failure) has arrived. */
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
+    /** An orderly close from this side; returns once the server has answered it. */
+    Closed closeAndAwait() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        return awaitClose();
+    }
+
+    /** Cuts the connection without a close. */
+    void abort() {
+        socket.abort();
+    }
+
     /** Takes the next message and checks it is exactly {@code expected}. */
     void expect(String expected) {
         assertThat(next()).isEqualTo(expected);
