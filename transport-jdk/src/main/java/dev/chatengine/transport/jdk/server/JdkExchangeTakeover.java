@@ -22,7 +22,8 @@ import java.util.Set;
  * exchange (JDK-8368695 is open), so this class reaches, by reflection, the fields that the
  * server's own code uses. Everything it relies on was read in the JDK 25 sources of
  * {@code ExchangeImpl}, {@code ServerImpl}, {@code HttpConnection} and {@code Request}, and is
- * covered by tests (see {@code TakeoverFactsTest}):
+ * covered by tests ({@code ServerTimersTest}, {@code ShutdownTest}, {@code RawSocketProtocolTest},
+ * {@code ManySessionsTest}, {@code AddOpensCheckTest}, {@code SessionMemoryTest}, {@code TlsEndToEndTest}):
  * <ul>
  *   <li>{@code ExchangeImpl.ris} and {@code ros} are the connection's raw streams, under the HTTP
  *       framing streams. {@code ris} already holds any bytes the client sent right after the request
