@@ -1,6 +1,5 @@
 package dev.chatengine.transport.jdk.server;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.chatengine.engine.Client;
 import dev.chatengine.engine.ClientHandler;
 import dev.chatengine.engine.DisconnectReason;
@@ -11,15 +10,10 @@ import dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -33,9 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HandlerFailureOverWebSocketTest {
 
     private Hub hub;
-    private HttpServer server;
-    private ExecutorService executor;
-    private WebSocketHandler webSockets;
+    private HubServer server;
     private HttpClient httpClient;
 
     @AfterEach
@@ -43,17 +35,8 @@ class HandlerFailureOverWebSocketTest {
         if (httpClient != null) {
             httpClient.close();
         }
-        if (hub != null) {
-            hub.shutdown(Duration.ofSeconds(2));
-        }
-        if (webSockets != null) {
-            webSockets.closeAll(Duration.ofSeconds(1));
-        }
         if (server != null) {
-            server.stop(0);
-        }
-        if (executor != null) {
-            executor.shutdownNow();
+            server.close();
         }
     }
 
@@ -75,16 +58,11 @@ class HandlerFailureOverWebSocketTest {
                 closed.add(reason);
             }
         };
-        executor = Executors.newVirtualThreadPerTaskExecutor();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(executor);
-        webSockets = WebSocketHandler.create(WebSocketConfig.defaults(), connection -> hub.serve(connection, handler));
-        server.createContext("/ws", webSockets);
-        server.start();
+        server = HubServer.start(hub, handler, 0);
         httpClient = HttpClient.newHttpClient();
         RecordingListener listener = new RecordingListener();
         WebSocket ws = httpClient.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.getAddress().getPort() + "/ws"), listener).join();
+                .buildAsync(server.uri(), listener).join();
 
         ws.sendText("hi", true).join();
         assertThat(listener.next()).isEqualTo(new RecordingListener.Text("ok:hi"));

@@ -1,6 +1,5 @@
 package dev.chatengine.transport.jdk.server;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.chatengine.engine.Client;
 import dev.chatengine.engine.ClientHandler;
 import dev.chatengine.engine.DisconnectReason;
@@ -29,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -66,9 +63,7 @@ class HubOverWebSocketTest {
     private static final int OPCODE_CLOSE = 0x8;
     private static final int OPCODE_PING = 0x9;
 
-    private HttpServer server;
-    private ExecutorService executor;
-    private WebSocketHandler webSockets;
+    private HubServer server;
     private Hub hub;
     private final List<TinyClient> clients = new CopyOnWriteArrayList<>();
 
@@ -77,17 +72,8 @@ class HubOverWebSocketTest {
         for (TinyClient client : clients) {
             client.socket.close();
         }
-        if (hub != null) {
-            hub.shutdown(Duration.ofSeconds(2));
-        }
-        if (webSockets != null) {
-            webSockets.closeAll(Duration.ofSeconds(1));
-        }
         if (server != null) {
-            server.stop(0);
-        }
-        if (executor != null) {
-            executor.shutdownNow();
+            server.close();
         }
     }
 
@@ -116,13 +102,8 @@ class HubOverWebSocketTest {
                 closedByAddress.put(client.remoteAddress(), reason);
             }
         };
-        executor = Executors.newVirtualThreadPerTaskExecutor();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), CLIENTS);
-        server.setExecutor(executor);
-        webSockets = WebSocketHandler.create(WebSocketConfig.defaults(), connection -> hub.serve(connection, handler));
-        server.createContext("/ws", webSockets);
-        server.start();
-        int port = server.getAddress().getPort();
+        server = HubServer.start(hub, handler, CLIENTS);
+        int port = server.port();
 
         TinyClient slow = TinyClient.connect(port, 1024); // a tiny receive buffer; it never reads
         clients.add(slow);
