@@ -125,8 +125,9 @@ class ChatPageBrowserTest {
         waitFor(bob, textIn(By.id("messages"), "psst, a secret"));
         bob.findElement(By.id("composer-input")).sendKeys("psst back", Keys.ENTER);
         waitFor(alice, textIn(By.id("messages"), "psst back"));
-        say(alice, "/w nobody are you there?");
-        waitFor(alice, textIn(By.id("messages"), "Nobody with that name is online"));
+        alice.findElement(By.id("composer-input")).sendKeys("/w nobody are you there?", Keys.ENTER);
+        waitFor(alice, textIn(By.id("composer-note"), "nobody is not online"));
+        alice.findElement(By.id("composer-input")).clear();
         screenshot(alice, "02-whisper-and-error");
         clickNav(alice, "#my-rooms", "#lobby");
         clickNav(bob, "#my-rooms", "#lobby");
@@ -141,7 +142,7 @@ class ChatPageBrowserTest {
         Client bobOnServer = server.chatHub().clients().stream().filter(c -> c.id() == bobsClient).findFirst().orElseThrow();
         bobOnServer.close(DisconnectReason.SLOW_CONSUMER);
         waitFor(bob, d -> !"online".equals(bodyData(d, "connection")) && attemptsBlocked(d) >= 1);
-        waitFor(bob, textIn(By.id("banner"), "Connection lost"));
+        waitFor(bob, textIn(By.id("banner"), "The server dropped this page"));
         waitFor(alice, textIn(By.id("messages"), "bob left #lobby"));
         screenshot(bob, "04-connection-lost");
 
