@@ -1,6 +1,5 @@
 package dev.chatengine.demo;
 
-import dev.chatengine.engine.Client;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -128,6 +126,7 @@ class ChatPageFeaturesBrowserTest {
         amy.say("before the reload");
         bo.say("/w amy3 a secret before the reload");
         amy.waitFor(ChatPage.textIn(By.id("dm-list"), "bo3"));
+        bo.clickNav("#my-rooms", "#reload3");
         amy.clickNav("#my-rooms", "#reload3");
         amy.waitFor(amy.messagesInclude("reload3", "before the reload"));
 
@@ -139,7 +138,7 @@ class ChatPageFeaturesBrowserTest {
         assertThat(amy.text(By.id("me-name"))).isEqualTo("amy3");
         assertThat(amy.text(By.id("conversation-title"))).isEqualTo("#reload3");
         assertThat(amy.messageTexts("reload3")).containsExactly("before the reload");
-        amy.waitFor(d -> server.chatHub().clients().size() == 1); // amy's old connection is gone
+        bo.waitFor(ChatPage.textIn(By.id("messages"), "amy3 left #reload3")); // amy's old connection is gone
 
         bo.say("during the reload one");
         bo.say("during the reload two");
@@ -148,7 +147,8 @@ class ChatPageFeaturesBrowserTest {
         amy.waitFor(amy.messagesInclude("reload3", "during the reload one", "during the reload two"));
         assertThat(amy.messageTexts("reload3")).containsExactly("before the reload", "during the reload one", "during the reload two");
         assertThat(amy.seqs("reload3")).containsExactly(1L, 2L, 3L);
-        assertThat(server.chatHub().clients().stream().map(Client::id).collect(Collectors.toSet())).hasSize(2);
+        bo.waitFor(ChatPage.textIn(By.id("members"), "amy3"));
+        assertThat(bo.text(By.id("members")).split("amy3", -1)).as("amy3 is in the room once").hasSize(2);
 
         amy.clickNav("#dm-list", "bo3");
         assertThat(amy.whisperTexts()).containsExactly("a secret before the reload");

@@ -1550,9 +1550,13 @@
     }
   });
 
+  // Whether the reader is at the bottom, kept across a resize (rotating a phone, opening a keyboard).
+  let stuckToBottom = true;
   el.messages.addEventListener('scroll', () => {
-    if (newBelow > 0 && nearBottom()) { newBelow = 0; renderJump(); }
+    stuckToBottom = nearBottom();
+    if (newBelow > 0 && stuckToBottom) { newBelow = 0; renderJump(); }
   }, { passive: true });
+  new ResizeObserver(() => { if (stuckToBottom) el.messages.scrollTop = el.messages.scrollHeight; }).observe(el.messages);
   el.jumpButton.addEventListener('click', () => { scrollToBottom(); el.composerInput.focus(); });
 
   el.notifyButton.addEventListener('click', () => {
