@@ -47,6 +47,7 @@ public final class Client {
     private final long id;
     private final Connection connection;
     private final HubMetrics metrics;
+    private final HubListeners listeners;
     private final SendQueue queue;
     private final Thread writer;
     private final Set<Room> rooms = ConcurrentHashMap.newKeySet(4);
@@ -77,10 +78,11 @@ public final class Client {
     /** Set once the hub starts removing the client from its rooms; joins after that are refused. */
     private volatile boolean gone;
 
-    Client(long id, Connection connection, HubConfig config, HubMetrics metrics) {
+    Client(long id, Connection connection, HubConfig config, HubMetrics metrics, HubListeners listeners) {
         this.id = id;
         this.connection = connection;
         this.metrics = metrics;
+        this.listeners = listeners;
         this.queue = new SendQueue(config.sendQueueCapacity());
         this.lastActivityNanos = now();
         this.writer = Thread.ofVirtual().name("chat-write-" + id)
@@ -203,6 +205,9 @@ public final class Client {
             abort();
         }
         LockSupport.unpark(writer);
+        if (reason.isDrop()) {
+            listeners.dropped(this, reason);
+        }
     }
 
     @Override
