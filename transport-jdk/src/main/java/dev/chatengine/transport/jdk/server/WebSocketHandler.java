@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -48,7 +49,16 @@ import java.util.function.Consumer;
  * missing {@code Host}, missing {@code Upgrade: websocket} or {@code Connection: Upgrade} tokens, a
  * request body, or a {@code Sec-WebSocket-Key} that is not base64 of 16 bytes; 426 with
  * {@code Sec-WebSocket-Version: 13} for another version; 403 for an origin the
- * {@link OriginPolicy} refuses; 503 after {@link #closeAll}. Each with a one-line plain-text reason.
+ * {@link OriginPolicy} refuses; 503 after {@link #closeAll}; and whatever the application's
+ * {@link HandshakeHook} answers (401, 403, 429, ...; 500 when it throws). Each with a one-line
+ * plain-text reason.
+ *
+ * <p>Order of the checks: 503 while shutting down, then RFC 6455's rules (405, 400, 426), then the
+ * {@link OriginPolicy} (403), then the {@link SubprotocolSelector} chooses, then the
+ * {@link HandshakeHook} runs (on the exchange's thread: it may block) and its accept carries the
+ * peer's principal and attributes into the {@link WebSocketConnection}, so to the engine's
+ * {@code Client}. Nothing is written to the peer before all of them have passed: every refusal
+ * comes instead of the 101, never after it.
  *
  * <p>Needs the JVM flag {@code --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED} (see
  * {@link JdkExchangeTakeover} for why); {@link #create} fails without it. Don't wrap the exchange
@@ -95,10 +105,40 @@ public final class WebSocketHandler implements HttpHandler {
                         exchange.getRequestHeaders(), secure, config);
         switch (outcome) {
             case UpgradeCheck.Reject reject -> reject(exchange, reject);
-            case UpgradeCheck.Accept accept ->
-                    // Never the exchange's own thread: see the class comment.
-                    Thread.ofVirtual().name("websocket-session").start(() -> runSession(exchange, accept));
+            case UpgradeCheck.Accept accept -> {
+                switch (askHook(exchange, accept)) {
+                    case HandshakeDecision.Reject reject ->
+                            reject(exchange, new UpgradeCheck.Reject(reject.status(), reject.reason(), reject.headers()));
+                    case HandshakeDecision.Accept identity ->
+                            // Never the exchange's own thread: see the class comment.
+                            Thread.ofVirtual().name("websocket-session").start(() -> runSession(exchange, accept, identity));
+                }
+            }
         }
+    }
+
+    /**
+     * Runs the application's {@link HandshakeHook} on this (the exchange's) thread, after the
+     * protocol checks, the origin policy and the subprotocol choice; a hook that fails is a 500.
+     */
+    private HandshakeDecision askHook(HttpExchange exchange, UpgradeCheck.Accept accept) {
+        HandshakeRequest request = new HandshakeRequest(exchange.getRequestMethod(), exchange.getRequestURI(),
+                exchange.getRequestHeaders(), exchange.getRemoteAddress(),
+                exchange instanceof HttpsExchange https ? Optional.ofNullable(https.getSSLSession()) : Optional.empty(),
+                accept.subprotocol());
+        try {
+            HandshakeDecision decision = config.handshakeHook().onHandshake(request);
+            if (decision != null) {
+                return decision;
+            }
+            LOG.log(Level.WARNING, "HandshakeHook returned null for " + exchange.getRemoteAddress() + "; answering 500");
+        } catch (Exception | LinkageError e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.log(Level.WARNING, "HandshakeHook failed for " + exchange.getRemoteAddress() + "; answering 500", e);
+        }
+        return HandshakeDecision.reject(500, "handshake check failed");
     }
 
     /** The number of sessions running now. */
@@ -144,10 +184,10 @@ public final class WebSocketHandler implements HttpHandler {
         }
     }
 
-    private void runSession(HttpExchange exchange, UpgradeCheck.Accept accept) {
+    private void runSession(HttpExchange exchange, UpgradeCheck.Accept accept, HandshakeDecision.Accept identity) {
         WebSocketConnection connection = null;
         try {
-            connection = upgrade(exchange, accept);
+            connection = upgrade(exchange, accept, identity);
             sessions.add(connection);
             if (shuttingDown) {
                 connection.close(DisconnectReason.SHUTDOWN); // closeAll ran while this one was handshaking
@@ -183,7 +223,8 @@ public final class WebSocketHandler implements HttpHandler {
      * when that fails. The server's buffered streams are used only in here: for plain HTTP they are
      * detached before returning, so that no frame of the session keeps them reachable.
      */
-    private WebSocketConnection upgrade(HttpExchange exchange, UpgradeCheck.Accept accept) throws IOException {
+    private WebSocketConnection upgrade(HttpExchange exchange, UpgradeCheck.Accept accept,
+                                        HandshakeDecision.Accept identity) throws IOException {
         JdkExchangeTakeover.RawConnection raw = JdkExchangeTakeover.takeOver(exchange);
         try {
             Wire wire;
@@ -204,7 +245,7 @@ public final class WebSocketHandler implements HttpHandler {
                 JdkExchangeTakeover.detachStreams(exchange);
             }
             return new WebSocketConnection(wire, config, pipelined, format(exchange.getRemoteAddress()),
-                    exchange.getRequestURI(), exchange.getRequestHeaders(), accept.subprotocol());
+                    exchange.getRequestURI(), exchange.getRequestHeaders(), accept.subprotocol(), identity);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw e;
