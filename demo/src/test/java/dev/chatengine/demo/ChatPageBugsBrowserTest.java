@@ -240,6 +240,7 @@ class ChatPageBugsBrowserTest {
     /** Bug 7 (second part): a new room shows up for others at once, not at the next 10-second refresh. */
     @Test
     void aNewRoomAppearsForOthersWithoutWaitingForThePeriodicRefresh() {
+        ServerFeatures.assumeRoomEvents(server.webSocketUri("/ws"));
         // Periodic timers of 5 s or more never fire on this page: only the server's room events can help.
         ann.fresh(server.baseUri());
         ann.onEveryDocument("""
@@ -256,6 +257,7 @@ class ChatPageBugsBrowserTest {
     /** Bug 9: a Hindi name (vowel signs are combining marks) is a name; a zero-width joiner is not. */
     @Test
     void namesFollowTheOneRuleWithCombiningMarks() {
+        ServerFeatures.assumeNamesWithMarks(server.webSocketUri("/ws"));
         ann.fresh(server.baseUri());
         ann.driver.findElement(By.id("login-name")).click();
         ann.paste("a\u200Db");

@@ -280,6 +280,7 @@ class ChatPageFeaturesBrowserTest {
     /** Missing 8: "bo is typing…" while bo types, gone when the message arrives. */
     @Test
     void typingShowsForOthersUntilTheMessageArrives() {
+        ServerFeatures.assumeTyping(server.webSocketUri("/ws"));
         amy.fresh(server.baseUri()).logIn("amy8");
         bo.fresh(server.baseUri()).logIn("bo8");
         amy.waitFor(ChatPage.textIn(By.id("members"), "bo8"));
@@ -320,6 +321,7 @@ class ChatPageFeaturesBrowserTest {
     /** Missing 11: a whisper partner's online status, which changes when they leave. */
     @Test
     void aWhisperPartnerIsShownOnlineThenOffline() {
+        ServerFeatures.assumeOnline(server.webSocketUri("/ws"));
         amy.fresh(server.baseUri()).logIn("amy11");
         bo.fresh(server.baseUri()).logIn("bo11");
         amy.say("/w bo11 hello there");

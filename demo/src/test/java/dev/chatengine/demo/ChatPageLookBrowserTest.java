@@ -1,6 +1,7 @@
 package dev.chatengine.demo;
 
 import dev.chatengine.engine.chat.ChatConfig;
+import dev.chatengine.testing.WebSocketTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,7 +129,7 @@ class ChatPageLookBrowserTest {
         di.say("/w cy a private word");
         di.clickNav("#my-rooms", "#design");
         di.say("unread in design");
-        cy.waitFor(d -> cy.navItem("#my-rooms", "#design").getDomProperty("textContent").contains("1 unread"));
+        cy.waitFor(d -> !cy.navItem("#my-rooms", "#design").findElements(By.cssSelector(".badge")).isEmpty());
         cy.waitFor(ChatPage.textIn(By.id("dm-list"), "di"));
         di.clickNav("#my-rooms", "#lobby");
         di.composer().sendKeys("typing something");
@@ -186,7 +187,7 @@ class ChatPageLookBrowserTest {
                   .observe({ type: 'longtask' });
                 window.__maxGap = 0; let last = performance.now();
                 (function frame(t) { window.__maxGap = Math.max(window.__maxGap, t - last); last = t; requestAnimationFrame(frame); })(last);""");
-        try (WsTestClient flood = WsTestClient.connect(server.webSocketUri("/ws"))) {
+        try (WebSocketTestClient flood = WebSocketTestClient.connect(server.webSocketUri("/ws"))) {
             flood.send("{\"type\":\"login\",\"name\":\"flood\"}");
             flood.send("{\"type\":\"join\",\"room\":\"burst\"}");
             cy.say("/join burst");
