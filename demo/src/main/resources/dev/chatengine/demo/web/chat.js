@@ -187,14 +187,14 @@
   }
 
   // ---- message text: links and mentions as DOM nodes, everything else as text ----
-  // A link is http:// or https:// up to a space or a character that cannot end a URL in prose;
+  // A link is an http or https URL (scheme, then "://") up to a space or a character that cannot end a URL in prose;
   // the match must parse as a URL with that scheme, else it stays text. Nothing else is a link.
   const URL_MATCH = /\bhttps?:\/\/[^\s<>"'`]+/giu;
   const TRAILING = /[.,;:!?'"»”’]+$/u;
 
   function trimUrl(raw) {
     let s = raw.replace(TRAILING, '');
-    // A closing bracket ends the URL unless the URL opened one ("(see https://x/a_(b))").
+    // A closing bracket ends the URL unless the URL opened one (as in a wiki URL whose last segment is in brackets).
     for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']]) {
       while (s.endsWith(close) && s.split(close).length > s.split(open).length) s = s.slice(0, -1).replace(TRAILING, '');
     }
