@@ -54,4 +54,9 @@ public interface Connection {
 
     /** The peer's address, for logs, for example {@code 127.0.0.1:53122}. */
     String remoteAddress();
+
+    /** The identity the transport's handshake established, if any (none by default). */
+    default java.util.Optional<java.security.Principal> principal() {
+        return java.util.Optional.empty();
+    }
 }
