@@ -9,4 +9,5 @@ module dev.chatengine.engine {
     exports dev.chatengine.engine.transport;
     exports dev.chatengine.engine.json;
     exports dev.chatengine.engine.chat;
+    exports dev.chatengine.engine.chat.spi;
 }
