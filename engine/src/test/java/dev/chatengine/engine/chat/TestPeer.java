@@ -36,17 +36,37 @@ final class TestPeer {
         connection.receive(new Inbound.Binary(data));
     }
 
-    /** The next message written to this peer, exactly as on the wire; fails after a generous wait. */
+    /**
+     * The {@code room} events ({@code created}/{@code gone}) this peer received, in order: {@link #next()} sets
+     * them aside, since they reach every logged-in client whatever it is doing; tests about them read them here.
+     */
+    final java.util.List<String> roomEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The next message written to this peer, exactly as on the wire, except room events; fails after a generous wait. */
     String next() {
         try {
-            String s = connection.written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (s == null) {
-                fail("no message arrived within " + WAIT);
+            while (true) {
+                String s = connection.written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                if (s == null) {
+                    fail("no message arrived within " + WAIT);
+                }
+                if (!s.startsWith("{\"type\":\"room\",")) {
+                    return s;
+                }
+                roomEvents.add(s);
             }
-            return s;
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Sets aside the room events queued so far; true if nothing else is queued. */
+    boolean nothingButRoomEventsQueued() {
+        String s;
+        while ((s = connection.written.peek()) != null && s.startsWith("{\"type\":\"room\",")) {
+            roomEvents.add(connection.written.poll());
+        }
+        return connection.written.isEmpty();
     }
 
     /** The next message, parsed; its type must be {@code type}. */
@@ -64,10 +84,13 @@ final class TestPeer {
         return o;
     }
 
+    /** The resume token of this peer's last welcome. */
+    String resume;
+
     /** Logs in as {@code name} and takes the welcome and the lobby's joined. */
     TestPeer login(String name) {
         send("{\"type\":\"login\",\"name\":\"" + name + "\"}");
-        next("welcome");
+        resume = str(next("welcome"), "resume");
         next("joined");
         return this;
     }
@@ -81,7 +104,7 @@ final class TestPeer {
         send("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":\"" + ref + "\"}");
         JsonObject o = next("joined");
         assertThat(str(o, "ref")).as("expected nothing before the sync, got %s", o).isEqualTo(ref);
-        assertThat(connection.written).isEmpty();
+        assertThat(nothingButRoomEventsQueued()).as("nothing else queued: %s", connection.written).isTrue();
     }
 
     /** The peer goes away without a close (the socket drops); waits until the hub has finished with it. */
