@@ -5,7 +5,9 @@ import dev.chatengine.engine.transport.EncodedMessage;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.security.Principal;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -45,6 +47,7 @@ public final class Client {
     private final long id;
     private final Connection connection;
     private final HubMetrics metrics;
+    private final HubListeners listeners;
     private final SendQueue queue;
     private final Thread writer;
     private final Set<Room> rooms = ConcurrentHashMap.newKeySet(4);
@@ -76,10 +79,11 @@ public final class Client {
     private volatile boolean gone;
     private volatile int applicationCloseCode;
 
-    Client(long id, Connection connection, HubConfig config, HubMetrics metrics) {
+    Client(long id, Connection connection, HubConfig config, HubMetrics metrics, HubListeners listeners) {
         this.id = id;
         this.connection = connection;
         this.metrics = metrics;
+        this.listeners = listeners;
         this.queue = new SendQueue(config.sendQueueCapacity());
         this.lastActivityNanos = now();
         this.writer = Thread.ofVirtual().name("chat-write-" + id)
@@ -94,6 +98,27 @@ public final class Client {
     /** The peer's address as the transport tells it, for logs, for example {@code 127.0.0.1:53122}. */
     public String remoteAddress() {
         return connection.remoteAddress();
+    }
+
+    /**
+     * Who the peer is, as the application's handshake hook decided when it accepted the connection
+     * (for example the user a token named); empty for an anonymous client. Fixed for the client's life.
+     */
+    public Optional<Principal> principal() {
+        return connection.principal();
+    }
+
+    /**
+     * The value of the attribute {@code key} that the application's handshake hook gave the
+     * connection, if any. Fixed for the client's life; state that changes belongs in {@link #attach}.
+     */
+    public <T> Optional<T> attribute(AttributeKey<T> key) {
+        return connection.attributes().get(key);
+    }
+
+    /** All the attributes the handshake hook gave the connection (see {@link #attribute}). */
+    public Attributes attributes() {
+        return connection.attributes();
     }
 
     /**
@@ -181,6 +206,9 @@ public final class Client {
             abort();
         }
         LockSupport.unpark(writer);
+        if (reason.isDrop()) {
+            listeners.dropped(this, reason);
+        }
     }
 
     /**
@@ -211,11 +239,6 @@ public final class Client {
     /** The code given to {@link #close(int, String)}, or 0. */
     public int closeCode() {
         return applicationCloseCode;
-    }
-
-    /** The identity the handshake established, if the transport carries one. */
-    public java.util.Optional<java.security.Principal> principal() {
-        return connection.principal();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.chatengine.engine.json.JsonValue.JsonArray;
 import dev.chatengine.engine.json.JsonValue.JsonObject;
 import dev.chatengine.engine.json.JsonValue.JsonString;
 import dev.chatengine.engine.chat.spi.LocalBroker;
+import dev.chatengine.testing.IdentityEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class ChatServiceTest {
 
     /** A hub and service with {@code config}; a generous burst unless the test is about rate limiting. */
     private void start(ChatConfig.Builder config) {
-        hub = Hub.create(HubConfig.defaults(), InMemoryConnection.ENCODER);
+        hub = Hub.create(HubConfig.defaults(), IdentityEncoder.INSTANCE);
         hubs.add(hub);
         // Epochs e1, e2, ... in the order rooms come to life, so that replies compare byte for byte.
         chat = ChatService.builder(hub).config(config.build()).clock(clock).broker(new LocalBroker("e")).build();
@@ -513,6 +514,6 @@ class ChatServiceTest {
         alice.login("alice");
         alice.send("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"still here\"}");
         assertThat(alice.next("message").get("text")).isEqualTo(new JsonString("still here"));
-        assertThat(alice.connection.closedWith).isNull();
+        assertThat(alice.connection.closedWith()).isNull();
     }
 }

@@ -1,72 +1,66 @@
 package dev.chatengine.engine.chat;
 
-import dev.chatengine.engine.DisconnectReason;
 import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.json.JsonReader;
 import dev.chatengine.engine.json.JsonValue;
 import dev.chatengine.engine.json.JsonValue.JsonObject;
-import dev.chatengine.engine.transport.Inbound;
+import dev.chatengine.testing.InMemoryConnection;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /** One chat client over an {@link InMemoryConnection}, served by a hub on its own virtual thread. */
 final class TestPeer {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    final InMemoryConnection connection = new InMemoryConnection();
+    final InMemoryConnection connection;
     private final Thread serving;
     private int syncs;
+    /**
+     * The {@code room} events ({@code created}/{@code gone}) this peer received, in order: {@link #next()} sets
+     * them aside, since they reach every logged-in client whatever it is doing; tests about them read them here.
+     */
+    final List<String> roomEvents = new CopyOnWriteArrayList<>();
+    /** The resume token of this peer's last welcome taken by {@link #login}. */
+    String resume;
 
     TestPeer(Hub hub, ChatService chat) {
+        this(hub, chat, new InMemoryConnection());
+    }
+
+    /** A peer over {@code connection} (for example one {@link InMemoryConnection#withPrincipal with a principal}). */
+    TestPeer(Hub hub, ChatService chat, InMemoryConnection connection) {
+        this.connection = connection;
         serving = Thread.ofVirtual().name("test-peer").start(() -> hub.serve(connection, chat));
     }
 
     /** Sends one text frame. */
     TestPeer send(String json) {
-        connection.receive(Inbound.Text.of(json));
+        connection.feed(json);
         return this;
     }
 
     void sendBinary(byte[] data) {
-        connection.receive(new Inbound.Binary(data));
+        connection.feedBinary(data);
     }
-
-    /**
-     * The {@code room} events ({@code created}/{@code gone}) this peer received, in order: {@link #next()} sets
-     * them aside, since they reach every logged-in client whatever it is doing; tests about them read them here.
-     */
-    final java.util.List<String> roomEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The next message written to this peer, exactly as on the wire, except room events; fails after a generous wait. */
     String next() {
-        try {
-            while (true) {
-                String s = connection.written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                if (s == null) {
-                    fail("no message arrived within " + WAIT);
-                }
-                if (!s.startsWith("{\"type\":\"room\",")) {
-                    return s;
-                }
-                roomEvents.add(s);
+        while (true) {
+            String s = connection.nextWritten(WAIT);
+            if (!isRoomEvent(s)) {
+                return s;
             }
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
+            roomEvents.add(s);
         }
     }
 
-    /** Sets aside the room events queued so far; true if nothing else is queued. */
-    boolean nothingButRoomEventsQueued() {
-        String s;
-        while ((s = connection.written.peek()) != null && s.startsWith("{\"type\":\"room\",")) {
-            roomEvents.add(connection.written.poll());
-        }
-        return connection.written.isEmpty();
+    static boolean isRoomEvent(String json) {
+        return json.startsWith("{\"type\":\"room\",");
     }
 
     /** The next message, parsed; its type must be {@code type}. */
@@ -83,9 +77,6 @@ final class TestPeer {
         assertThat(str(o, "message")).isNotBlank();
         return o;
     }
-
-    /** The resume token of this peer's last welcome. */
-    String resume;
 
     /** Logs in as {@code name} and takes the welcome and the lobby's joined. */
     TestPeer login(String name) {
@@ -104,7 +95,7 @@ final class TestPeer {
         send("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":\"" + ref + "\"}");
         JsonObject o = next("joined");
         assertThat(str(o, "ref")).as("expected nothing before the sync, got %s", o).isEqualTo(ref);
-        assertThat(nothingButRoomEventsQueued()).as("nothing else queued: %s", connection.written).isTrue();
+        assertThat(connection.untakenWritten()).filteredOn(s -> !isRoomEvent(s)).isEmpty();
     }
 
     /** The peer goes away without a close (the socket drops); waits until the hub has finished with it. */
@@ -115,7 +106,7 @@ final class TestPeer {
 
     /** The peer closes in an orderly way; waits until the hub has finished with it. */
     void close() {
-        connection.receive(new Inbound.Closed(DisconnectReason.PEER_CLOSED));
+        connection.peerClose();
         awaitGone();
     }
 
