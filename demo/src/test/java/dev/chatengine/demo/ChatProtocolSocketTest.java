@@ -3,8 +3,8 @@ package dev.chatengine.demo;
 import dev.chatengine.engine.chat.ChatConfig;
 import dev.chatengine.engine.json.JsonReader;
 import dev.chatengine.engine.json.JsonValue;
-import dev.chatengine.engine.json.JsonValue.JsonArray;
 import dev.chatengine.engine.json.JsonValue.JsonObject;
+import dev.chatengine.testing.ChatTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -282,66 +282,54 @@ class ChatProtocolSocketTest {
         bob.next("message");
     }
 
-    /** A chat client: {@link WsTestClient} with the JSON helpers the tests need. */
+    /** The test kit's {@link ChatTestClient}, with replies as the engine's JSON values for these assertions. */
     private static final class ChatClient {
-        private final WsTestClient socket;
-        private int syncs;
+        private final ChatTestClient chat;
 
         ChatClient(DemoServer server) {
-            socket = WsTestClient.connect(server.webSocketUri("/ws"));
+            chat = ChatTestClient.connect(server.webSocketUri("/ws"));
         }
 
         void send(String json) {
-            socket.send(json);
+            chat.send(json);
         }
 
         void sendBinary(byte[] data) {
-            socket.sendBinary(data);
+            chat.socket().sendBinary(data);
         }
 
         String next() {
-            return socket.next();
+            return chat.nextText();
         }
 
         void expect(String json) {
-            socket.expect(json);
+            chat.socket().expect(json);
         }
 
         boolean isClosed() {
-            return socket.isClosed();
+            return chat.socket().isClosed();
         }
 
         JsonObject next(String type) {
-            String text = next();
-            JsonObject o = (JsonObject) JsonReader.defaults().parse(text);
-            assertThat(o.get("type")).as(text).isEqualTo(new JsonValue.JsonString(type));
-            return o;
+            return (JsonObject) JsonReader.defaults().parse(chat.next(type).json());
         }
 
         JsonObject nextError(String code) {
-            JsonObject o = next("error");
-            assertThat(o.get("code")).as("%s", o).isEqualTo(new JsonValue.JsonString(code));
-            return o;
+            return (JsonObject) JsonReader.defaults().parse(chat.nextError(code).json());
         }
 
         /** Nothing else came through {@code room}: a repeated join replies after all the room sent before. */
         void assertNothingMoreIn(String room) {
-            String ref = "sync-" + (++syncs);
-            send("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":\"" + ref + "\"}");
-            JsonObject joined = next("joined");
-            assertThat(joined.get("ref")).as("nothing expected before the sync: %s", joined)
-                    .isEqualTo(new JsonValue.JsonString(ref));
-            assertThat(((JsonArray) joined.get("members")).size()).isPositive();
-            socket.assertNoMoreMessages();
+            chat.assertNothingMoreIn(room);
         }
 
         /** An orderly close; returns once the server has answered it. */
         void close() {
-            socket.closeAndAwait();
+            chat.closeAndAwait();
         }
 
         void abort() {
-            socket.abort();
+            chat.socket().abort();
         }
     }
 }

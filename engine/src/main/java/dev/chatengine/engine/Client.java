@@ -5,6 +5,7 @@ import dev.chatengine.engine.transport.EncodedMessage;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.security.Principal;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +50,7 @@ public final class Client {
     private final long id;
     private final Connection connection;
     private final HubMetrics metrics;
+    private final HubListeners listeners;
     private final WritePump pump;
     private final Set<Room> rooms = ConcurrentHashMap.newKeySet(4);
 
@@ -62,10 +64,11 @@ public final class Client {
     /** Set once the hub starts removing the client from its rooms; joins after that are refused. */
     private volatile boolean gone;
 
-    Client(long id, Connection connection, HubConfig config, HubMetrics metrics) {
+    Client(long id, Connection connection, HubConfig config, HubMetrics metrics, HubListeners listeners) {
         this.id = id;
         this.connection = connection;
         this.metrics = metrics;
+        this.listeners = listeners;
         this.pump = new WritePump(this, connection, config, metrics);
     }
 
@@ -77,6 +80,27 @@ public final class Client {
     /** The peer's address as the transport tells it, for logs, for example {@code 127.0.0.1:53122}. */
     public String remoteAddress() {
         return connection.remoteAddress();
+    }
+
+    /**
+     * Who the peer is, as the application's handshake hook decided when it accepted the connection
+     * (for example the user a token named); empty for an anonymous client. Fixed for the client's life.
+     */
+    public Optional<Principal> principal() {
+        return connection.principal();
+    }
+
+    /**
+     * The value of the attribute {@code key} that the application's handshake hook gave the
+     * connection, if any. Fixed for the client's life; state that changes belongs in {@link #attach}.
+     */
+    public <T> Optional<T> attribute(AttributeKey<T> key) {
+        return connection.attributes().get(key);
+    }
+
+    /** All the attributes the handshake hook gave the connection (see {@link #attribute}). */
+    public Attributes attributes() {
+        return connection.attributes();
     }
 
     /**
@@ -164,6 +188,9 @@ public final class Client {
             LOG.log(System.Logger.Level.DEBUG, () -> "closing client " + id + " (" + remoteAddress() + "): " + reason);
         }
         pump.closing(reason);
+        if (reason.isDrop()) {
+            listeners.dropped(this, reason);
+        }
     }
 
     /**

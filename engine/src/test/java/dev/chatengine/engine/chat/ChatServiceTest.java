@@ -5,6 +5,7 @@ import dev.chatengine.engine.HubConfig;
 import dev.chatengine.engine.json.JsonValue.JsonArray;
 import dev.chatengine.engine.json.JsonValue.JsonObject;
 import dev.chatengine.engine.json.JsonValue.JsonString;
+import dev.chatengine.testing.IdentityEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class ChatServiceTest {
 
     /** A hub and service with {@code config}; a generous burst unless the test is about rate limiting. */
     private void start(ChatConfig.Builder config) {
-        hub = Hub.create(HubConfig.defaults(), InMemoryConnection.ENCODER);
+        hub = Hub.create(HubConfig.defaults(), IdentityEncoder.INSTANCE);
         hubs.add(hub);
         chat = new ChatService(hub, config.build(), clock);
     }
@@ -510,6 +511,6 @@ class ChatServiceTest {
         alice.login("alice");
         alice.send("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"still here\"}");
         assertThat(alice.next("message").get("text")).isEqualTo(new JsonString("still here"));
-        assertThat(alice.connection.closedWith).isNull();
+        assertThat(alice.connection.closedWith()).isNull();
     }
 }

@@ -1,17 +1,14 @@
 package dev.chatengine.engine.chat;
 
-import dev.chatengine.engine.DisconnectReason;
 import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.json.JsonReader;
 import dev.chatengine.engine.json.JsonValue;
 import dev.chatengine.engine.json.JsonValue.JsonObject;
-import dev.chatengine.engine.transport.Inbound;
+import dev.chatengine.testing.InMemoryConnection;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /** One chat client over an {@link InMemoryConnection}, served by a hub on its own virtual thread. */
 final class TestPeer {
@@ -28,25 +25,17 @@ final class TestPeer {
 
     /** Sends one text frame. */
     TestPeer send(String json) {
-        connection.receive(Inbound.Text.of(json));
+        connection.feed(json);
         return this;
     }
 
     void sendBinary(byte[] data) {
-        connection.receive(new Inbound.Binary(data));
+        connection.feedBinary(data);
     }
 
     /** The next message written to this peer, exactly as on the wire; fails after a generous wait. */
     String next() {
-        try {
-            String s = connection.written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (s == null) {
-                fail("no message arrived within " + WAIT);
-            }
-            return s;
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return connection.nextWritten(WAIT);
     }
 
     /** The next message, parsed; its type must be {@code type}. */
@@ -81,7 +70,7 @@ final class TestPeer {
         send("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":\"" + ref + "\"}");
         JsonObject o = next("joined");
         assertThat(str(o, "ref")).as("expected nothing before the sync, got %s", o).isEqualTo(ref);
-        assertThat(connection.written).isEmpty();
+        assertThat(connection.untakenWritten()).isEmpty();
     }
 
     /** The peer goes away without a close (the socket drops); waits until the hub has finished with it. */
@@ -92,7 +81,7 @@ final class TestPeer {
 
     /** The peer closes in an orderly way; waits until the hub has finished with it. */
     void close() {
-        connection.receive(new Inbound.Closed(DisconnectReason.PEER_CLOSED));
+        connection.peerClose();
         awaitGone();
     }
 

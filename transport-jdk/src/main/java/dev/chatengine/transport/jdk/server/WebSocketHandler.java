@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.chatengine.engine.DisconnectReason;
+import dev.chatengine.engine.transport.MessageEncoder;
+import dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -27,13 +30,18 @@ import java.util.function.Consumer;
  * <pre>{@code
  * HttpServer server = HttpServer.create(new InetSocketAddress(8080), 0);
  * server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+ * Hub hub = Hub.create(HubConfig.defaults(), WebSocketHandler.messageEncoder());
  * WebSocketHandler ws = WebSocketHandler.create(WebSocketConfig.defaults(), connection -> hub.serve(connection, handler));
  * server.createContext("/ws", ws);
  * server.start();
  * ...
- * ws.closeAll(Duration.ofSeconds(2));   // 1001 to every client, then wait for them
- * server.stop(1);
+ * ws.refuseNewSessions();              // 503 to new handshakes
+ * hub.shutdown(Duration.ofSeconds(5));  // 1001 to every client, then wait for them
+ * ws.closeAll(Duration.ofSeconds(1));   // sessions not (yet) in the hub
+ * server.stop(0);
  * }</pre>
+ *
+ * <p>{@link ChatServer} does all of this for the common case.
  *
  * <p>Threads: {@code onConnection} runs on a virtual thread started for the session
  * ({@code websocket-session}), which it may block for the session's lifetime (it reads the
@@ -48,7 +56,16 @@ import java.util.function.Consumer;
  * missing {@code Host}, missing {@code Upgrade: websocket} or {@code Connection: Upgrade} tokens, a
  * request body, or a {@code Sec-WebSocket-Key} that is not base64 of 16 bytes; 426 with
  * {@code Sec-WebSocket-Version: 13} for another version; 403 for an origin the
- * {@link OriginPolicy} refuses; 503 after {@link #closeAll}. Each with a one-line plain-text reason.
+ * {@link OriginPolicy} refuses; 503 after {@link #closeAll}; and whatever the application's
+ * {@link HandshakeHook} answers (401, 403, 429, ...; 500 when it throws). Each with a one-line
+ * plain-text reason.
+ *
+ * <p>Order of the checks: 503 while shutting down, then RFC 6455's rules (405, 400, 426), then the
+ * {@link OriginPolicy} (403), then the {@link SubprotocolSelector} chooses, then the
+ * {@link HandshakeHook} runs (on the exchange's thread: it may block) and its accept carries the
+ * peer's principal and attributes into the {@link WebSocketConnection}, so to the engine's
+ * {@code Client}. Nothing is written to the peer before all of them have passed: every refusal
+ * comes instead of the 101, never after it.
  *
  * <p>Needs the JVM flag {@code --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED} (see
  * {@link JdkExchangeTakeover} for why); {@link #create} fails without it. Don't wrap the exchange
@@ -95,10 +112,58 @@ public final class WebSocketHandler implements HttpHandler {
                         exchange.getRequestHeaders(), secure, config);
         switch (outcome) {
             case UpgradeCheck.Reject reject -> reject(exchange, reject);
-            case UpgradeCheck.Accept accept ->
-                    // Never the exchange's own thread: see the class comment.
-                    Thread.ofVirtual().name("websocket-session").start(() -> runSession(exchange, accept));
+            case UpgradeCheck.Accept accept -> {
+                switch (askHook(exchange, accept)) {
+                    case HandshakeDecision.Reject reject ->
+                            reject(exchange, new UpgradeCheck.Reject(reject.status(), reject.reason(), reject.headers()));
+                    case HandshakeDecision.Accept identity ->
+                            // Never the exchange's own thread: see the class comment.
+                            Thread.ofVirtual().name("websocket-session").start(() -> runSession(exchange, accept, identity));
+                }
+            }
         }
+    }
+
+    /**
+     * Runs the application's {@link HandshakeHook} on this (the exchange's) thread, after the
+     * protocol checks, the origin policy and the subprotocol choice; a hook that fails is a 500.
+     */
+    private HandshakeDecision askHook(HttpExchange exchange, UpgradeCheck.Accept accept) {
+        HandshakeRequest request = new HandshakeRequest(exchange.getRequestMethod(), exchange.getRequestURI(),
+                exchange.getRequestHeaders(), exchange.getRemoteAddress(),
+                exchange instanceof HttpsExchange https ? Optional.ofNullable(https.getSSLSession()) : Optional.empty(),
+                accept.subprotocol());
+        try {
+            HandshakeDecision decision = config.handshakeHook().onHandshake(request);
+            if (decision != null) {
+                return decision;
+            }
+            LOG.log(Level.WARNING, "HandshakeHook returned null for " + exchange.getRemoteAddress() + "; answering 500");
+        } catch (Exception | LinkageError e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.log(Level.WARNING, "HandshakeHook failed for " + exchange.getRemoteAddress() + "; answering 500", e);
+        }
+        return HandshakeDecision.reject(500, "handshake check failed");
+    }
+
+    /**
+     * This transport's {@link MessageEncoder}, for {@code Hub.create(config, WebSocketHandler.messageEncoder())}:
+     * it encodes each message once as a complete WebSocket frame, which the hub then shares among
+     * every recipient. Thread-safe.
+     */
+    public static MessageEncoder messageEncoder() {
+        return WebSocketMessageEncoder.INSTANCE;
+    }
+
+    /**
+     * Refuses new handshakes from now on (503, "server is shutting down"), leaving the open sessions
+     * be: the first step of a graceful shutdown, before the hub closes its clients. {@link #closeAll}
+     * does it too.
+     */
+    public void refuseNewSessions() {
+        shuttingDown = true;
     }
 
     /** The number of sessions running now. */
@@ -144,10 +209,10 @@ public final class WebSocketHandler implements HttpHandler {
         }
     }
 
-    private void runSession(HttpExchange exchange, UpgradeCheck.Accept accept) {
+    private void runSession(HttpExchange exchange, UpgradeCheck.Accept accept, HandshakeDecision.Accept identity) {
         WebSocketConnection connection = null;
         try {
-            connection = upgrade(exchange, accept);
+            connection = upgrade(exchange, accept, identity);
             sessions.add(connection);
             if (shuttingDown) {
                 connection.close(DisconnectReason.SHUTDOWN); // closeAll ran while this one was handshaking
@@ -183,7 +248,8 @@ public final class WebSocketHandler implements HttpHandler {
      * when that fails. The server's buffered streams are used only in here: for plain HTTP they are
      * detached before returning, so that no frame of the session keeps them reachable.
      */
-    private WebSocketConnection upgrade(HttpExchange exchange, UpgradeCheck.Accept accept) throws IOException {
+    private WebSocketConnection upgrade(HttpExchange exchange, UpgradeCheck.Accept accept,
+                                        HandshakeDecision.Accept identity) throws IOException {
         JdkExchangeTakeover.RawConnection raw = JdkExchangeTakeover.takeOver(exchange);
         try {
             Wire wire;
@@ -204,7 +270,7 @@ public final class WebSocketHandler implements HttpHandler {
                 JdkExchangeTakeover.detachStreams(exchange);
             }
             return new WebSocketConnection(wire, config, pipelined, format(exchange.getRemoteAddress()),
-                    exchange.getRequestURI(), exchange.getRequestHeaders(), accept.subprotocol());
+                    exchange.getRequestURI(), exchange.getRequestHeaders(), accept.subprotocol(), identity);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw e;
