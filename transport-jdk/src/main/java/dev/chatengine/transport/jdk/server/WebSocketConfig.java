@@ -1,5 +1,7 @@
 package dev.chatengine.transport.jdk.server;
 
+import dev.chatengine.transport.jdk.protocol.DeflateConfig;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -26,10 +28,15 @@ import java.util.Set;
  *                            are not held back by Nagle's algorithm ({@code HttpServer} leaves it off)
  * @param handshakeHook       the application's check of each handshake (authentication, admission),
  *                            run after the origin policy and the subprotocol selection; see {@link HandshakeHook}
+ * @param deflate             permessage-deflate (RFC 7692): on by default, answering every offer with
+ *                            no context takeover either way so that a broadcast is compressed once
+ *                            for all and an idle connection holds no zlib memory; messages under
+ *                            {@link DeflateConfig#thresholdBytes()} go uncompressed.
+ *                            {@link DeflateConfig#disabled()} turns it off
  */
 public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, OriginPolicy originPolicy,
                               SubprotocolSelector subprotocolSelector, int readBufferBytes, boolean tcpNoDelay,
-                              HandshakeHook handshakeHook) {
+                              HandshakeHook handshakeHook, DeflateConfig deflate) {
 
     /** Default {@link #maxMessageBytes}: 64 KiB. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -52,6 +59,7 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         Objects.requireNonNull(originPolicy, "originPolicy");
         Objects.requireNonNull(subprotocolSelector, "subprotocolSelector");
         Objects.requireNonNull(handshakeHook, "handshakeHook");
+        Objects.requireNonNull(deflate, "deflate");
         if (readBufferBytes < IDLE_READ_BUFFER_BYTES) {
             throw new IllegalArgumentException("readBufferBytes must be at least " + IDLE_READ_BUFFER_BYTES
                     + ": " + readBufferBytes);
@@ -77,6 +85,7 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         private int readBufferBytes = DEFAULT_READ_BUFFER_BYTES;
         private boolean tcpNoDelay = true;
         private HandshakeHook handshakeHook = HandshakeHook.acceptAll();
+        private DeflateConfig deflate = DeflateConfig.defaults();
 
         private Builder() {
         }
@@ -123,10 +132,16 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
             return this;
         }
 
+        /** See {@link WebSocketConfig#deflate()}. */
+        public Builder deflate(DeflateConfig deflate) {
+            this.deflate = deflate;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} for an invalid value. */
         public WebSocketConfig build() {
             return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector,
-                    readBufferBytes, tcpNoDelay, handshakeHook);
+                    readBufferBytes, tcpNoDelay, handshakeHook, deflate);
         }
     }
 }
