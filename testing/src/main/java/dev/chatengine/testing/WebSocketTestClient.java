@@ -187,7 +187,8 @@ public final class WebSocketTestClient implements AutoCloseable {
 
         /** Tries the handshake and returns the status the server answered: 101 (then closes again), 401, 403, ... */
         public int handshakeStatus() {
-            try (WebSocketTestClient client = connect()) {
+            try {
+                connect().close();
                 return 101;
             } catch (HandshakeRefused refused) {
                 return refused.status();

@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.chatengine.engine.DisconnectReason;
+import dev.chatengine.engine.transport.MessageEncoder;
 import dev.chatengine.transport.jdk.protocol.DeflateNegotiation;
+import dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,13 +31,18 @@ import java.util.function.Consumer;
  * <pre>{@code
  * HttpServer server = HttpServer.create(new InetSocketAddress(8080), 0);
  * server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+ * Hub hub = Hub.create(HubConfig.defaults(), WebSocketHandler.messageEncoder());
  * WebSocketHandler ws = WebSocketHandler.create(WebSocketConfig.defaults(), connection -> hub.serve(connection, handler));
  * server.createContext("/ws", ws);
  * server.start();
  * ...
- * ws.closeAll(Duration.ofSeconds(2));   // 1001 to every client, then wait for them
- * server.stop(1);
+ * ws.refuseNewSessions();              // 503 to new handshakes
+ * hub.shutdown(Duration.ofSeconds(5));  // 1001 to every client, then wait for them
+ * ws.closeAll(Duration.ofSeconds(1));   // sessions not (yet) in the hub
+ * server.stop(0);
  * }</pre>
+ *
+ * <p>{@link ChatServer} does all of this for the common case.
  *
  * <p>Threads: {@code onConnection} runs on a virtual thread started for the session
  * ({@code websocket-session}), which it may block for the session's lifetime (it reads the
@@ -140,6 +147,24 @@ public final class WebSocketHandler implements HttpHandler {
             LOG.log(Level.WARNING, "HandshakeHook failed for " + exchange.getRemoteAddress() + "; answering 500", e);
         }
         return HandshakeDecision.reject(500, "handshake check failed");
+    }
+
+    /**
+     * This transport's {@link MessageEncoder}, for {@code Hub.create(config, WebSocketHandler.messageEncoder())}:
+     * it encodes each message once as a complete WebSocket frame, which the hub then shares among
+     * every recipient. Thread-safe.
+     */
+    public static MessageEncoder messageEncoder() {
+        return WebSocketMessageEncoder.INSTANCE;
+    }
+
+    /**
+     * Refuses new handshakes from now on (503, "server is shutting down"), leaving the open sessions
+     * be: the first step of a graceful shutdown, before the hub closes its clients. {@link #closeAll}
+     * does it too.
+     */
+    public void refuseNewSessions() {
+        shuttingDown = true;
     }
 
     /** The number of sessions running now. */
