@@ -77,6 +77,7 @@ public final class Client {
     private volatile boolean aborted;
     /** Set once the hub starts removing the client from its rooms; joins after that are refused. */
     private volatile boolean gone;
+    private volatile int applicationCloseCode;
 
     Client(long id, Connection connection, HubConfig config, HubMetrics metrics, HubListeners listeners) {
         this.id = id;
@@ -208,6 +209,36 @@ public final class Client {
         if (reason.isDrop()) {
             listeners.dropped(this, reason);
         }
+    }
+
+    /**
+     * Closes the client with a WebSocket close code and reason of the application's choice: 1000, 1001,
+     * 1008, 1011, 1013 or 4000-4999, and a reason of at most 123 UTF-8 bytes.
+     *
+     * <p>Minimal stand-in for the pump's implementation (the agreed seam): it validates and closes as
+     * {@link DisconnectReason#POLICY}; the code and reason are kept for {@link #closeCode()}.
+     *
+     * @throws IllegalArgumentException for another code or a longer reason
+     */
+    public void close(int code, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        boolean allowed = code == 1000 || code == 1001 || code == 1008 || code == 1011 || code == 1013
+                || (code >= 4000 && code <= 4999);
+        if (!allowed) {
+            throw new IllegalArgumentException("an application may close with 1000, 1001, 1008, 1011, 1013 or 4000-4999: " + code);
+        }
+        if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException("a close reason is at most 123 UTF-8 bytes");
+        }
+        if (isOpen()) {
+            applicationCloseCode = code;
+        }
+        close(DisconnectReason.POLICY);
+    }
+
+    /** The code given to {@link #close(int, String)}, or 0. */
+    public int closeCode() {
+        return applicationCloseCode;
     }
 
     @Override

@@ -28,6 +28,8 @@ import java.util.Set;
  *                            are not held back by Nagle's algorithm ({@code HttpServer} leaves it off)
  * @param handshakeHook       the application's check of each handshake (authentication, admission),
  *                            run after the origin policy and the subprotocol selection; see {@link HandshakeHook}
+ * @param connectionGate      admits handshakes by the {@link HandshakeLimits} given to the builder and
+ *                            counts connections; handlers made with the same config share it
  * @param deflate             permessage-deflate (RFC 7692): on by default, answering every offer with
  *                            no context takeover either way so that a broadcast is compressed once
  *                            for all and an idle connection holds no zlib memory; messages under
@@ -36,7 +38,7 @@ import java.util.Set;
  */
 public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, OriginPolicy originPolicy,
                               SubprotocolSelector subprotocolSelector, int readBufferBytes, boolean tcpNoDelay,
-                              HandshakeHook handshakeHook, DeflateConfig deflate) {
+                              HandshakeHook handshakeHook, ConnectionGate connectionGate, DeflateConfig deflate) {
 
     /** Default {@link #maxMessageBytes}: 64 KiB. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -64,6 +66,7 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
             throw new IllegalArgumentException("readBufferBytes must be at least " + IDLE_READ_BUFFER_BYTES
                     + ": " + readBufferBytes);
         }
+        Objects.requireNonNull(connectionGate, "connectionGate");
     }
 
     /** The defaults: same-host origins only, no subprotocol, every handshake accepted anonymously, 64 KiB messages, 5 s close timeout. */
@@ -85,6 +88,7 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         private int readBufferBytes = DEFAULT_READ_BUFFER_BYTES;
         private boolean tcpNoDelay = true;
         private HandshakeHook handshakeHook = HandshakeHook.acceptAll();
+        private HandshakeLimits handshakeLimits;
         private DeflateConfig deflate = DeflateConfig.defaults();
 
         private Builder() {
@@ -132,6 +136,15 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
             return this;
         }
 
+        /**
+         * See {@link HandshakeLimits}; by default {@link HandshakeLimits#defaults()}. The config made
+         * gets a new {@link ConnectionGate} for them.
+         */
+        public Builder handshakeLimits(HandshakeLimits handshakeLimits) {
+            this.handshakeLimits = Objects.requireNonNull(handshakeLimits, "handshakeLimits");
+            return this;
+        }
+
         /** See {@link WebSocketConfig#deflate()}. */
         public Builder deflate(DeflateConfig deflate) {
             this.deflate = deflate;
@@ -141,7 +154,9 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         /** The config; throws {@link IllegalArgumentException} for an invalid value. */
         public WebSocketConfig build() {
             return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector,
-                    readBufferBytes, tcpNoDelay, handshakeHook, deflate);
+                    readBufferBytes, tcpNoDelay, handshakeHook,
+                    ConnectionGate.create(handshakeLimits != null ? handshakeLimits : HandshakeLimits.defaults()),
+                    deflate);
         }
     }
 }
