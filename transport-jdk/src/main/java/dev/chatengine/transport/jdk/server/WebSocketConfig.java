@@ -74,6 +74,15 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         return builder().build();
     }
 
+    /**
+     * This config with other handshake limits and a new {@link ConnectionGate} for them (for a
+     * server that learns part of its limits late, such as the memory budget of a hub it makes).
+     */
+    public WebSocketConfig withHandshakeLimits(HandshakeLimits limits) {
+        return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector, readBufferBytes,
+                tcpNoDelay, handshakeHook, ConnectionGate.create(limits));
+    }
+
     /** A builder holding the defaults. */
     public static Builder builder() {
         return new Builder();
