@@ -12,6 +12,8 @@
 module dev.chatengine.transport.jdk {
     requires transitive dev.chatengine.engine;
     requires transitive jdk.httpserver;
+    requires java.management; // the descriptor limit, for the default connection caps
+    requires jdk.management;
 
     exports dev.chatengine.transport.jdk.server;
 }

@@ -1,6 +1,7 @@
 package dev.chatengine.transport.jdk.server;
 
 import com.sun.net.httpserver.Headers;
+import dev.chatengine.engine.ApplicationClose;
 import dev.chatengine.engine.Attributes;
 import dev.chatengine.engine.DisconnectReason;
 import dev.chatengine.engine.transport.Connection;
@@ -275,6 +276,12 @@ public final class WebSocketConnection implements Connection {
         sendClose(closeStatusFor(reason), reason);
     }
 
+    /** Sends exactly the application's code and reason ({@code Client.close(int, String)}). */
+    @Override
+    public void close(ApplicationClose close) {
+        sendClose(new CloseStatus(close.code(), close.reason()), DisconnectReason.APPLICATION);
+    }
+
     /** Sends {@code status} as our close frame, once; returns false when one was already sent. */
     boolean sendClose(CloseStatus status, DisconnectReason reason) {
         writeLock.lock();
@@ -315,6 +322,8 @@ public final class WebSocketConnection implements Connection {
             case IDLE_TIMEOUT -> new CloseStatus(CloseStatus.GOING_AWAY, "idle timeout");
             case SHUTDOWN -> new CloseStatus(CloseStatus.GOING_AWAY, "going away");
             case POLICY -> new CloseStatus(CloseStatus.POLICY_VIOLATION, "");
+            case APPLICATION -> new CloseStatus(CloseStatus.NORMAL, ""); // without its code; close(ApplicationClose) has it
+            case MEMORY_BUDGET -> new CloseStatus(CloseStatus.TRY_AGAIN_LATER, "try again later");
             case SERVER_ERROR -> new CloseStatus(CloseStatus.INTERNAL_ERROR, "internal error");
             case UNSUPPORTED_DATA -> new CloseStatus(CloseStatus.UNSUPPORTED_DATA, "");
             case PROTOCOL_ERROR -> new CloseStatus(CloseStatus.PROTOCOL_ERROR, "");
