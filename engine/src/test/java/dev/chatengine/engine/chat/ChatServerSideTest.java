@@ -78,7 +78,7 @@ class ChatServerSideTest {
 
     /** The WebSocket close code the application gave the client (the one place that reads it). */
     private int closeCodeOf(TestPeer peer) {
-        return clientOf(peer).closeCode();
+        return clientOf(peer).applicationClose().map(dev.chatengine.engine.ApplicationClose::code).orElse(0);
     }
 
     @Test
