@@ -8,6 +8,8 @@ import dev.chatengine.engine.transport.Connection;
 import dev.chatengine.engine.transport.EncodedMessage;
 import dev.chatengine.engine.transport.Inbound;
 import dev.chatengine.transport.jdk.protocol.CloseStatus;
+import dev.chatengine.transport.jdk.protocol.DeflateParameters;
+import dev.chatengine.transport.jdk.protocol.DeflateSender;
 import dev.chatengine.transport.jdk.protocol.FrameEncoder;
 import dev.chatengine.transport.jdk.protocol.Opcode;
 import dev.chatengine.transport.jdk.protocol.ProtocolException;
@@ -111,6 +113,9 @@ public final class WebSocketConnection implements Connection {
     private final Optional<String> subprotocol;
     private final Optional<Principal> principal;
     private final Attributes attributes;
+    /** permessage-deflate, when negotiated: the agreed parameters and the write side's form picker (else null). */
+    private final Optional<DeflateParameters> deflate;
+    private final DeflateSender deflateSender;
 
     /** Serializes every write to the wire. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -134,10 +139,13 @@ public final class WebSocketConnection implements Connection {
     private Inbound.Closed terminal;
 
     WebSocketConnection(Wire wire, WebSocketConfig config, byte[] pipelined, String remoteAddress, URI requestUri,
-                        Headers requestHeaders, Optional<String> subprotocol, HandshakeDecision.Accept identity) {
+                        Headers requestHeaders, Optional<String> subprotocol, HandshakeDecision.Accept identity,
+                        Optional<DeflateParameters> deflate) {
         this.wire = wire;
         this.config = config;
-        this.decoder = new WebSocketDecoder(Role.SERVER, config.maxMessageBytes());
+        this.decoder = new WebSocketDecoder(Role.SERVER, config.maxMessageBytes(), deflate);
+        this.deflate = deflate;
+        this.deflateSender = deflate.map(p -> new DeflateSender(p, config.deflate())).orElse(null);
         this.remoteAddress = remoteAddress;
         this.requestUri = requestUri;
         this.requestHeaders = requestHeaders; // the exchange's, already unmodifiable: no copy per connection
@@ -201,6 +209,7 @@ public final class WebSocketConnection implements Connection {
     }
 
     private Inbound.Closed end(DisconnectReason reason) {
+        decoder.close(); // gives back an inflater a message in progress borrowed (permessage-deflate)
         terminal = new Inbound.Closed(reason);
         return terminal;
     }
@@ -379,7 +388,7 @@ public final class WebSocketConnection implements Connection {
         try {
             requireNotClosed();
             if (!(state instanceof CloseState.Sent)) {
-                wire.write(batch, count);
+                wire.write(deflateSender == null ? batch : deflateSender.select(batch, count), count);
             }
         } catch (IOException e) {
             finish("write failed", e);
@@ -520,6 +529,9 @@ public final class WebSocketConnection implements Connection {
             }
             if (transition(current, new CloseState.Closed(reason))) {
                 wire.close();
+                if (deflateSender != null) {
+                    deflateSender.close(); // ends the connection's own deflater under server context takeover
+                }
                 ScheduledFuture<?> pending = cutoff;
                 if (pending != null) {
                     pending.cancel(false);
@@ -580,6 +592,11 @@ public final class WebSocketConnection implements Connection {
     /** The subprotocol the {@link SubprotocolSelector} chose, if any. */
     public Optional<String> subprotocol() {
         return subprotocol;
+    }
+
+    /** The permessage-deflate parameters agreed in the handshake (RFC 7692), or empty when not negotiated. */
+    public Optional<DeflateParameters> deflate() {
+        return deflate;
     }
 
     /** True once the connection has ended (its socket is closed). */
