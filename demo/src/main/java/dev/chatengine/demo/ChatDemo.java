@@ -39,6 +39,7 @@ public final class ChatDemo {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
         }
+        JvmTuning.apply();
         switch (start(args, System.out, System.err)) {
             case Outcome.Running(DemoServer server) ->
                     // HttpServer's dispatcher thread keeps the JVM alive; the hook ends it gracefully.

@@ -3,7 +3,6 @@ package dev.chatengine.demo;
 import com.sun.net.httpserver.HttpServer;
 import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.chat.ChatService;
-import dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder;
 import dev.chatengine.transport.jdk.server.WebSocketHandler;
 
 import java.io.IOException;
@@ -92,8 +91,8 @@ public final class DemoServer implements AutoCloseable {
         Hub rawHub = null;
         ExecutorService executor = null;
         try {
-            chatHub = Hub.create(config.chatHub(), WebSocketMessageEncoder.INSTANCE);
-            rawHub = Hub.create(config.rawHub(), WebSocketMessageEncoder.INSTANCE);
+            chatHub = Hub.create(config.chatHub(), WebSocketHandler.messageEncoder());
+            rawHub = Hub.create(config.rawHub(), WebSocketHandler.messageEncoder());
             executor = Executors.newVirtualThreadPerTaskExecutor();
             Hub chat = chatHub;
             Hub rawBroadcast = rawHub;

@@ -1,5 +1,6 @@
 package dev.chatengine.demo;
 
+import dev.chatengine.testing.WebSocketTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -100,7 +101,7 @@ class ChatDemoTest {
             String secondErr = new String(second.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(secondErr).isEqualTo("chat-demo: port " + port + " is already in use on 127.0.0.1; choose another with --port\n");
 
-            try (WsTestClient client = WsTestClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws/raw"))) {
+            try (WebSocketTestClient client = WebSocketTestClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws/raw"))) {
                 client.send("still here");
                 client.expect("still here");
                 first.destroy(); // SIGTERM

@@ -1,5 +1,6 @@
 package dev.chatengine.demo;
 
+import dev.chatengine.testing.WebSocketTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,7 +126,7 @@ class DemoServerTest {
                 "chat_connections{endpoint=\"raw\"} 0\n",
                 "chat_clients_dropped_total{endpoint=\"raw\",reason=\"slow_consumer\"} 0\n");
 
-        try (WsTestClient a = WsTestClient.connect(server.webSocketUri("/ws/raw"))) {
+        try (WebSocketTestClient a = WebSocketTestClient.connect(server.webSocketUri("/ws/raw"))) {
             a.send("counted");
             a.expect("counted");
             String during = get("/metrics").body();
@@ -142,7 +143,7 @@ class DemoServerTest {
     @Test
     void metricsCountTheChatProtocolsErrorsByCode() throws Exception {
         assertThat(get("/metrics").body()).contains("chat_protocol_errors_total{endpoint=\"ws\",code=\"bad_json\"} 0\n");
-        try (WsTestClient chat = WsTestClient.connect(server.webSocketUri("/ws"))) {
+        try (WebSocketTestClient chat = WebSocketTestClient.connect(server.webSocketUri("/ws"))) {
             chat.send("not json");
             assertThat(chat.next()).contains("\"type\":\"error\"", "\"code\":\"bad_json\"");
             assertThat(get("/metrics").body()).contains(
@@ -153,8 +154,8 @@ class DemoServerTest {
 
     @Test
     void rawBroadcastsEveryTextVerbatimToEveryClientSenderIncluded() {
-        try (WsTestClient a = WsTestClient.connect(server.webSocketUri("/ws/raw"));
-             WsTestClient b = WsTestClient.connect(server.webSocketUri("/ws/raw"))) {
+        try (WebSocketTestClient a = WebSocketTestClient.connect(server.webSocketUri("/ws/raw"));
+             WebSocketTestClient b = WebSocketTestClient.connect(server.webSocketUri("/ws/raw"))) {
             // Joined the room, not merely registered: a broadcast before the join would rightly miss b.
             awaitTrue(() -> server.rawHub().findRoom(RawBroadcastHandler.ROOM).map(r -> r.size() == 2).orElse(false),
                     "both clients in the raw room");
@@ -176,7 +177,7 @@ class DemoServerTest {
 
     @Test
     void stopClosesWebSocketsWithGoingAwayAndFreesThePort() throws IOException {
-        WsTestClient raw = WsTestClient.connect(server.webSocketUri("/ws/raw"));
+        WebSocketTestClient raw = WebSocketTestClient.connect(server.webSocketUri("/ws/raw"));
         awaitTrue(() -> server.rawHub().metrics().connections() == 1, "client registered");
         int port = server.port();
         server.stop();

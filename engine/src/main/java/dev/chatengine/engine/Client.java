@@ -5,7 +5,9 @@ import dev.chatengine.engine.transport.EncodedMessage;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.security.Principal;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -45,6 +47,7 @@ public final class Client {
     private final long id;
     private final Connection connection;
     private final HubMetrics metrics;
+    private final HubListeners listeners;
     private final SendQueue queue;
     private final Thread writer;
     private final Set<Room> rooms = ConcurrentHashMap.newKeySet(4);
@@ -74,11 +77,13 @@ public final class Client {
     private volatile boolean aborted;
     /** Set once the hub starts removing the client from its rooms; joins after that are refused. */
     private volatile boolean gone;
+    private volatile int applicationCloseCode;
 
-    Client(long id, Connection connection, HubConfig config, HubMetrics metrics) {
+    Client(long id, Connection connection, HubConfig config, HubMetrics metrics, HubListeners listeners) {
         this.id = id;
         this.connection = connection;
         this.metrics = metrics;
+        this.listeners = listeners;
         this.queue = new SendQueue(config.sendQueueCapacity());
         this.lastActivityNanos = now();
         this.writer = Thread.ofVirtual().name("chat-write-" + id)
@@ -93,6 +98,27 @@ public final class Client {
     /** The peer's address as the transport tells it, for logs, for example {@code 127.0.0.1:53122}. */
     public String remoteAddress() {
         return connection.remoteAddress();
+    }
+
+    /**
+     * Who the peer is, as the application's handshake hook decided when it accepted the connection
+     * (for example the user a token named); empty for an anonymous client. Fixed for the client's life.
+     */
+    public Optional<Principal> principal() {
+        return connection.principal();
+    }
+
+    /**
+     * The value of the attribute {@code key} that the application's handshake hook gave the
+     * connection, if any. Fixed for the client's life; state that changes belongs in {@link #attach}.
+     */
+    public <T> Optional<T> attribute(AttributeKey<T> key) {
+        return connection.attributes().get(key);
+    }
+
+    /** All the attributes the handshake hook gave the connection (see {@link #attribute}). */
+    public Attributes attributes() {
+        return connection.attributes();
     }
 
     /**
@@ -180,6 +206,39 @@ public final class Client {
             abort();
         }
         LockSupport.unpark(writer);
+        if (reason.isDrop()) {
+            listeners.dropped(this, reason);
+        }
+    }
+
+    /**
+     * Closes the client with a WebSocket close code and reason of the application's choice: 1000, 1001,
+     * 1008, 1011, 1013 or 4000-4999, and a reason of at most 123 UTF-8 bytes.
+     *
+     * <p>Minimal stand-in for the pump's implementation (the agreed seam): it validates and closes as
+     * {@link DisconnectReason#POLICY}; the code and reason are kept for {@link #closeCode()}.
+     *
+     * @throws IllegalArgumentException for another code or a longer reason
+     */
+    public void close(int code, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        boolean allowed = code == 1000 || code == 1001 || code == 1008 || code == 1011 || code == 1013
+                || (code >= 4000 && code <= 4999);
+        if (!allowed) {
+            throw new IllegalArgumentException("an application may close with 1000, 1001, 1008, 1011, 1013 or 4000-4999: " + code);
+        }
+        if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException("a close reason is at most 123 UTF-8 bytes");
+        }
+        if (isOpen()) {
+            applicationCloseCode = code;
+        }
+        close(DisconnectReason.POLICY);
+    }
+
+    /** The code given to {@link #close(int, String)}, or 0. */
+    public int closeCode() {
+        return applicationCloseCode;
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class Hub implements AutoCloseable {
     private final HubConfig config;
     private final MessageEncoder encoder;
     private final HubMetrics metrics = new HubMetrics(this);
+    private final HubListeners listeners = new HubListeners();
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Client> clients = new ConcurrentHashMap<>();
     private final AtomicLong lastClientId = new AtomicLong();
@@ -115,13 +116,14 @@ public final class Hub implements AutoCloseable {
             refuse(connection);
             return;
         }
-        Client client = new Client(lastClientId.incrementAndGet(), connection, config, metrics);
+        Client client = new Client(lastClientId.incrementAndGet(), connection, config, metrics, listeners);
         clients.put(client.id(), client);
         metrics.connectionOpened();
         // Re-check after registering: shutdown either sees this client or we see the flag.
         if (shuttingDown) {
             client.close(DisconnectReason.SHUTDOWN);
         }
+        listeners.connected(client);
         new ReadPump(this, client, handler, metrics).run();
     }
 
@@ -198,6 +200,20 @@ public final class Hub implements AutoCloseable {
     /** A snapshot of the connected clients (registered and not yet gone, closing ones included). */
     public Collection<Client> clients() {
         return List.copyOf(clients.values());
+    }
+
+    /**
+     * Adds {@code listener}, which hears from now on about every client connecting, being dropped,
+     * and leaving (see {@link HubListener} for the threads). Add listeners before the hub serves its
+     * first connection to hear about every client.
+     */
+    public void addListener(HubListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes {@code listener}; false if it was not added. */
+    public boolean removeListener(HubListener listener) {
+        return listeners.remove(listener);
     }
 
     /** Live counters and gauges. */
@@ -298,6 +314,7 @@ public final class Hub implements AutoCloseable {
     /** Read pump, last: the client is gone. */
     void unregister(Client client) {
         clients.remove(client.id());
+        listeners.disconnected(client, client.closeReason());
         if (shuttingDown) {
             lifecycleLock.lock();
             try {

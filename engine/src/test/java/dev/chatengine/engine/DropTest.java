@@ -1,7 +1,7 @@
 package dev.chatengine.engine;
 
 import dev.chatengine.engine.testing.Await;
-import dev.chatengine.engine.testing.IdentityEncoder;
+import dev.chatengine.testing.IdentityEncoder;
 import dev.chatengine.engine.testing.RecordingHandler;
 import dev.chatengine.engine.testing.TestHub;
 import dev.chatengine.engine.testing.TestHub.Peer;
@@ -156,7 +156,7 @@ class DropTest {
     @Test
     void aClientThatSendsNothingWithinThePongWaitIsDropped() throws Exception {
         testHub = new TestHub(TestHub.fastConfig().build(), handler);
-        Peer silent = testHub.connect(new dev.chatengine.engine.testing.InMemoryConnection().answerPings(false));
+        Peer silent = testHub.connect(new dev.chatengine.testing.InMemoryConnection().answerPings(false));
         silent.readPump().join(Await.PATIENCE);
         assertThat(handler.closed(silent.client()).reason()).isEqualTo(DisconnectReason.IDLE_TIMEOUT);
         assertThat(silent.connection().closedWith()).isEqualTo(DisconnectReason.IDLE_TIMEOUT);
@@ -167,7 +167,7 @@ class DropTest {
     @Test
     void aClosingClientWhosePeerNeverAnswersIsCutAfterTheCloseTimeout() throws Exception {
         testHub = new TestHub(TestHub.fastConfig().build(), handler);
-        Peer deaf = testHub.connect(new dev.chatengine.engine.testing.InMemoryConnection().answerClose(false));
+        Peer deaf = testHub.connect(new dev.chatengine.testing.InMemoryConnection().answerClose(false));
         deaf.client().close(DisconnectReason.POLICY);
         deaf.readPump().join(Await.PATIENCE);
         assertThat(deaf.readPump().isAlive()).isFalse();

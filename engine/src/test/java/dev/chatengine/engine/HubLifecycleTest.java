@@ -1,8 +1,8 @@
 package dev.chatengine.engine;
 
 import dev.chatengine.engine.testing.Await;
-import dev.chatengine.engine.testing.IdentityEncoder;
-import dev.chatengine.engine.testing.InMemoryConnection;
+import dev.chatengine.testing.IdentityEncoder;
+import dev.chatengine.testing.InMemoryConnection;
 import dev.chatengine.engine.testing.LiveThreads;
 import dev.chatengine.engine.testing.RecordingHandler;
 import dev.chatengine.engine.testing.TestHub;

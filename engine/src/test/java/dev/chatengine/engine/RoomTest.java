@@ -1,7 +1,7 @@
 package dev.chatengine.engine;
 
 import dev.chatengine.engine.testing.Await;
-import dev.chatengine.engine.testing.IdentityEncoder;
+import dev.chatengine.testing.IdentityEncoder;
 import dev.chatengine.engine.testing.RecordingHandler;
 import dev.chatengine.engine.testing.TestHub;
 import dev.chatengine.engine.testing.TestHub.Peer;

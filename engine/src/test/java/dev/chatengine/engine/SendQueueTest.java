@@ -1,6 +1,6 @@
 package dev.chatengine.engine;
 
-import dev.chatengine.engine.testing.IdentityEncoder;
+import dev.chatengine.testing.IdentityEncoder;
 import dev.chatengine.engine.transport.EncodedMessage;
 import org.junit.jupiter.api.Test;
 

@@ -14,6 +14,11 @@ import java.util.function.IntToLongFunction;
  * {@code seq - window} (a closed loop); it gives up waiting after {@value #STALL_LIMIT_MS} ms and
  * counts a stall, as ../shared/bench/loadgen does.
  *
+ * <p>A message carries the time it was <em>meant</em> to be sent: in rate mode its scheduled time, so
+ * that a sender which falls behind (a stalled write, a descheduled thread) shows its queueing delay in
+ * the latencies instead of hiding it (coordinated omission); in max and once mode, where nothing is
+ * scheduled, the time it was sent.
+ *
  * <p>Thread contract: {@link #run} is called by the main thread, one phase at a time; the counters
  * may be read from any thread. A message's sequence numbers continue from one phase to the next.
  */
@@ -109,6 +114,7 @@ final class Senders {
         try {
             while (true) {
                 long now = System.nanoTime();
+                long stamp;
                 if (options.mode() == LoadOptions.Mode.RATE) {
                     long due = start + (long) (((seq - first) + (double) k / s) * intervalNanos);
                     if (due - stopAt >= 0) {
@@ -118,13 +124,16 @@ final class Senders {
                         LockSupport.parkNanos(due - now);
                         continue;
                     }
+                    stamp = due;
                 } else if (now - stopAt >= 0) {
                     break;
+                } else {
+                    if (options.mode() == LoadOptions.Mode.MAX) {
+                        awaitWindow(k, seq);
+                    }
+                    stamp = System.nanoTime();
                 }
-                if (options.mode() == LoadOptions.Mode.MAX) {
-                    awaitWindow(k, seq);
-                }
-                byte[] message = pool.shared.dialect.data(System.nanoTime(), k, seq, options.size());
+                byte[] message = pool.shared.dialect.data(stamp, k, seq, options.size());
                 c.send(message);
                 sent.incrementAndGet();
                 seq++;

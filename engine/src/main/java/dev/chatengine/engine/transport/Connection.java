@@ -1,8 +1,11 @@
 package dev.chatengine.engine.transport;
 
+import dev.chatengine.engine.Attributes;
 import dev.chatengine.engine.DisconnectReason;
 
 import java.io.IOException;
+import java.security.Principal;
+import java.util.Optional;
 
 /**
  * One client's message connection, as a transport gives it to the engine: the seam between the
@@ -15,7 +18,8 @@ import java.io.IOException;
  *   <li>{@link #read()} is called only by the client's read pump, one call at a time;</li>
  *   <li>{@link #write}, {@link #ping()} and {@link #close(DisconnectReason)} only by its write pump,
  *       one call at a time;</li>
- *   <li>{@link #abort()} and {@link #remoteAddress()} from any thread.</li>
+ *   <li>{@link #abort()}, {@link #remoteAddress()}, {@link #principal()} and {@link #attributes()}
+ *       from any thread.</li>
  * </ul>
  * The transport answers the peer's control traffic (pings, the peer's close) by itself; it must
  * keep those replies from interleaving with the write pump's bytes.
@@ -54,4 +58,21 @@ public interface Connection {
 
     /** The peer's address, for logs, for example {@code 127.0.0.1:53122}. */
     String remoteAddress();
+
+    /**
+     * Who the peer is, as the application decided when it accepted the connection (the WebSocket
+     * transport's handshake hook); empty for an anonymous peer. Fixed for the connection's life.
+     * The default is empty, for transports without authentication.
+     */
+    default Optional<Principal> principal() {
+        return Optional.empty();
+    }
+
+    /**
+     * What the application attached to the connection when it accepted it (the WebSocket transport's
+     * handshake hook), fixed for the connection's life. The default is {@link Attributes#empty()}.
+     */
+    default Attributes attributes() {
+        return Attributes.empty();
+    }
 }

@@ -9,12 +9,19 @@ import java.util.Objects;
  *
  * <p>Immutable by contract: the array is not copied on the way in or out, for speed, so neither
  * the encoder that made it nor a connection that writes it may change its bytes.
+ *
+ * <p>A transport may subclass it to carry other wire forms of the same message beside
+ * {@link #wireBytes()} (for example a compressed form, made at most once and shared by every
+ * connection that negotiated it); the engine only ever queues the object and reads
+ * {@link #wireBytes()} and {@link #length()}, and the transport's {@link Connection#write} picks the
+ * form each connection sends. Subclasses must stay immutable by the same contract and thread-safe.
  */
-public final class EncodedMessage {
+public class EncodedMessage {
 
     private final byte[] wireBytes;
 
-    private EncodedMessage(byte[] wireBytes) {
+    /** For a transport's subclass; {@code wireBytes} are not copied, as for {@link #wrap}. */
+    protected EncodedMessage(byte[] wireBytes) {
         this.wireBytes = Objects.requireNonNull(wireBytes, "wireBytes");
     }
 
@@ -24,12 +31,12 @@ public final class EncodedMessage {
     }
 
     /** The wire bytes; read-only by contract, see the class comment. */
-    public byte[] wireBytes() {
+    public final byte[] wireBytes() {
         return wireBytes;
     }
 
     /** The number of wire bytes. */
-    public int length() {
+    public final int length() {
         return wireBytes.length;
     }
 }

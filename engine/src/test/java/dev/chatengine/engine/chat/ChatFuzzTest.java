@@ -4,6 +4,7 @@ import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.HubConfig;
 import dev.chatengine.engine.json.JsonReader;
 import dev.chatengine.engine.json.JsonValue.JsonObject;
+import dev.chatengine.testing.IdentityEncoder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ class ChatFuzzTest {
 
     @Test
     void randomFramesNeverCloseTheConnection() {
-        Hub hub = Hub.create(HubConfig.builder().sendQueueCapacity(FRAMES * 4).build(), InMemoryConnection.ENCODER);
+        Hub hub = Hub.create(HubConfig.builder().sendQueueCapacity(FRAMES * 4).build(), IdentityEncoder.INSTANCE);
         try {
             ChatService chat = new ChatService(hub, ChatConfig.builder().burst(FRAMES * 2).build(), new MutableClock(0));
             TestPeer peer = new TestPeer(hub, chat).login("fuzz");
@@ -59,7 +60,7 @@ class ChatFuzzTest {
                 }
             }
             assertThat(replies).isGreaterThan(FRAMES);
-            assertThat(peer.connection.closedWith).isNull();
+            assertThat(peer.connection.closedWith()).isNull();
             assertThat(hub.clients()).allMatch(c -> c.isOpen());
         } finally {
             hub.shutdown(Duration.ofSeconds(5));

@@ -7,6 +7,7 @@ import dev.chatengine.engine.json.JsonReader;
 import dev.chatengine.engine.json.JsonValue.JsonArray;
 import dev.chatengine.engine.json.JsonValue.JsonObject;
 import dev.chatengine.engine.json.JsonValue.JsonString;
+import dev.chatengine.testing.IdentityEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class ChatRoomLifecycleTest {
 
     @Test
     void aRoomWithoutMembersOrHistoryLeavesTheChatAndTheHub() {
-        hub = Hub.create(HubConfig.defaults(), InMemoryConnection.ENCODER);
+        hub = Hub.create(HubConfig.defaults(), IdentityEncoder.INSTANCE);
         ChatService chat = new ChatService(hub, ChatConfig.builder().burst(1_000).build());
         TestPeer alice = new TestPeer(hub, chat).login("alice");
         alice.send("{\"type\":\"join\",\"room\":\"quiet\"}");
@@ -74,7 +75,7 @@ class ChatRoomLifecycleTest {
         List<String> talkRooms = List.of("t1", "t2");
         List<String> allRooms = new ArrayList<>(quietRooms);
         allRooms.addAll(talkRooms);
-        hub = Hub.create(HubConfig.builder().sendQueueCapacity(100_000).build(), InMemoryConnection.ENCODER);
+        hub = Hub.create(HubConfig.builder().sendQueueCapacity(100_000).build(), IdentityEncoder.INSTANCE);
         ChatService chat = new ChatService(hub, ChatConfig.builder().messagesPerSecond(1_000_000).burst(1_000_000).build());
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         Set<String> spokenIn = ConcurrentHashMap.newKeySet();

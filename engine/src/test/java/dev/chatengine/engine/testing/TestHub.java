@@ -4,6 +4,8 @@ import dev.chatengine.engine.Client;
 import dev.chatengine.engine.ClientHandler;
 import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.HubConfig;
+import dev.chatengine.testing.IdentityEncoder;
+import dev.chatengine.testing.InMemoryConnection;
 
 import java.time.Duration;
 import java.util.List;

@@ -63,10 +63,21 @@ public final class FrameEncoder {
      * @param maskKey the 4 mask-key bytes as a big-endian int; ignored when not {@code masked}
      */
     public static byte[] frame(boolean fin, Opcode opcode, byte[] payload, boolean masked, int maskKey) {
+        return frame(fin, false, opcode, payload, masked, maskKey);
+    }
+
+    /**
+     * A frame as {@link #frame(boolean, Opcode, byte[], boolean, int)} with RSV1 as given: set on the
+     * first frame of a message compressed by permessage-deflate (RFC 7692 section 6), whose
+     * {@code payload} is then the compressed data.
+     *
+     * @throws IllegalArgumentException for RSV1 on a control frame or a continuation
+     */
+    public static byte[] frame(boolean fin, boolean rsv1, Opcode opcode, byte[] payload, boolean masked, int maskKey) {
         Objects.requireNonNull(payload, "payload");
         int headerBytes = headerLength(payload.length, masked);
         byte[] frame = new byte[headerBytes + payload.length];
-        encodeHeader(frame, 0, fin, opcode, payload.length, masked, maskKey);
+        encodeHeader(frame, 0, fin, rsv1, opcode, payload.length, masked, maskKey);
         System.arraycopy(payload, 0, frame, headerBytes, payload.length);
         if (masked) {
             Masking.mask(frame, headerBytes, payload.length, maskKey, 0);
@@ -92,11 +103,25 @@ public final class FrameEncoder {
      */
     public static int encodeHeader(byte[] dst, int offset, boolean fin, Opcode opcode, long payloadLength,
                                    boolean masked, int maskKey) {
+        return encodeHeader(dst, offset, fin, false, opcode, payloadLength, masked, maskKey);
+    }
+
+    /**
+     * Writes a frame header as {@link #encodeHeader(byte[], int, boolean, Opcode, long, boolean, int)}
+     * with RSV1 as given (permessage-deflate's "Per-Message Compressed" bit).
+     *
+     * @throws IllegalArgumentException also for RSV1 on a control frame or a continuation (RFC 7692 section 6.1)
+     */
+    public static int encodeHeader(byte[] dst, int offset, boolean fin, boolean rsv1, Opcode opcode,
+                                   long payloadLength, boolean masked, int maskKey) {
         checkSendable(fin, opcode, payloadLength);
+        if (rsv1 && (opcode.isControl() || opcode == Opcode.CONTINUATION)) {
+            throw new IllegalArgumentException("RSV1 only on the first frame of a data message: " + opcode);
+        }
         int headerBytes = headerLength(payloadLength, masked);
         Objects.checkFromIndexSize(offset, headerBytes, dst.length);
         int p = offset;
-        dst[p++] = (byte) ((fin ? 0x80 : 0) | opcode.code());
+        dst[p++] = (byte) ((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode.code());
         int maskBit = masked ? 0x80 : 0;
         if (payloadLength <= 125) {
             dst[p++] = (byte) (maskBit | payloadLength);

@@ -23,6 +23,11 @@ final class FrameHeader {
     int maskKey;
     long payloadLength;
 
+    /** RSV1, the "Per-Message Compressed" bit of permessage-deflate (RFC 7692 section 6). */
+    boolean rsv1() {
+        return (rsv & 0b100) != 0;
+    }
+
     /**
      * Reads a whole header from {@code in}, or nothing when it does not hold one yet.
      *

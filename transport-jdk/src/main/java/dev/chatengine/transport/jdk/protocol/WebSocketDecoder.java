@@ -3,6 +3,7 @@ package dev.chatengine.transport.jdk.protocol;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decodes the frames of one WebSocket connection into {@link ReadEvent}s: whole messages (fragments
@@ -54,6 +55,14 @@ import java.util.Objects;
  * frame and an invalid text fragment fails as soon as its bad byte arrives. A single-frame message is
  * copied straight into an array of its exact size (the only allocation for it); fragments are joined
  * in a reusable buffer and copied out once at the end.
+ *
+ * <p>permessage-deflate (RFC 7692), when the handshake negotiated it: a data message whose first frame
+ * has RSV1 set is compressed; its payload, unmasked piece by piece, goes straight into a
+ * {@link MessageInflater}, whose output is limited to {@code maxMessageBytes} while it inflates (1009
+ * as soon as it passes) and UTF-8-checked as it comes out. RSV1 on a continuation or a control frame
+ * is a protocol error (1002), as without the extension. Between messages the decoder holds no zlib
+ * stream unless the peer keeps its window ({@link DeflateParameters#noContextTakeover} false); call
+ * {@link #close()} when the connection ends, to give back what a message in progress borrowed.
  */
 public final class WebSocketDecoder {
     /** The longest frame header; a read buffer must hold at least this many bytes. */
@@ -62,12 +71,16 @@ public final class WebSocketDecoder {
     public static final int MAX_SUGGESTED_BUFFER_BYTES = 16 * 1024;
     /** A fragment-joining buffer up to this size is kept for the next fragmented message. */
     private static final int KEPT_ASSEMBLY_BYTES = 16 * 1024;
+    /** Compressed bytes are unmasked through a buffer of at most this size on their way to the inflater. */
+    private static final int COMPRESSED_CHUNK_BYTES = 8 * 1024;
     private static final byte[] EMPTY = new byte[0];
 
     private final Role role;
     private final int maxMessageBytes;
     private final FrameHeader header = new FrameHeader();
     private final Utf8Validator utf8 = new Utf8Validator();
+    /** Null when permessage-deflate was not negotiated: then RSV1 is a protocol error. */
+    private final MessageInflater inflater;
 
     // The frame being read: its header was read and validated, payloadRemaining bytes are to come.
     private boolean inFrame;
@@ -82,6 +95,11 @@ public final class WebSocketDecoder {
     private int messageBytes;
     private byte[] assembly = EMPTY;
 
+    // The compressed message being inflated, if any (target is null for its frames).
+    private boolean messageCompressed;
+    private byte[] compressedChunk;
+    private int utf8Checked; // inflated bytes already fed to the UTF-8 validator
+
     /**
      * A decoder for one connection.
      *
@@ -90,11 +108,23 @@ public final class WebSocketDecoder {
      *     with 1009 as soon as a frame header announces it
      */
     public WebSocketDecoder(Role role, int maxMessageBytes) {
+        this(role, maxMessageBytes, Optional.empty());
+    }
+
+    /**
+     * A decoder for one connection that negotiated {@code deflate} (or nothing, when empty).
+     *
+     * @param maxMessageBytes the largest message accepted, all fragments together and, for a
+     *     compressed message, once inflated
+     */
+    public WebSocketDecoder(Role role, int maxMessageBytes, Optional<DeflateParameters> deflate) {
         if (maxMessageBytes < 0) {
             throw new IllegalArgumentException("maxMessageBytes must be >= 0: " + maxMessageBytes);
         }
         this.role = Objects.requireNonNull(role, "role");
         this.maxMessageBytes = maxMessageBytes;
+        Role peer = role == Role.SERVER ? Role.CLIENT : Role.SERVER;
+        this.inflater = deflate.map(p -> new MessageInflater(maxMessageBytes, !p.noContextTakeover(peer))).orElse(null);
     }
 
     /**
@@ -116,23 +146,51 @@ public final class WebSocketDecoder {
      * @throws ProtocolException when the peer broke RFC 6455; the decoder is unusable afterwards
      */
     public ReadEvent next(ByteBuffer in) throws ProtocolException {
-        while (true) {
-            if (!inFrame) {
-                if (!header.read(in)) {
+        try {
+            while (true) {
+                if (!inFrame) {
+                    if (!header.read(in)) {
+                        return null;
+                    }
+                    FrameValidation.check(header, role, inflater != null, messageInProgress, messageCompressed,
+                            messageBytes, maxMessageBytes);
+                    beginFrame();
+                }
+                if (payloadRemaining > 0 && !(target == null ? readCompressedPayload(in) : readPayload(in))) {
                     return null;
                 }
-                FrameValidation.check(header, role, messageInProgress, messageBytes, maxMessageBytes);
-                beginFrame();
+                inFrame = false;
+                ReadEvent event = endFrame();
+                if (event != null) {
+                    return event;
+                }
             }
-            if (payloadRemaining > 0 && !readPayload(in)) {
-                return null;
-            }
-            inFrame = false;
-            ReadEvent event = endFrame();
-            if (event != null) {
-                return event;
-            }
+        } catch (ProtocolException | RuntimeException e) {
+            close(); // the decoder is done: give back what a message in progress borrowed
+            throw e;
         }
+    }
+
+    /**
+     * Releases what the decoder holds for permessage-deflate: the inflater a compressed message in
+     * progress borrowed, or the connection's own under context takeover. Call it when the connection
+     * ends, from the thread that reads. Idempotent; nothing to do without the extension.
+     */
+    public void close() {
+        if (inflater != null) {
+            inflater.close();
+        }
+        compressedChunk = null;
+    }
+
+    /** True while the decoder holds a zlib stream (for tests: none between messages by default). */
+    boolean holdsInflater() {
+        return inflater != null && inflater.holdsInflater();
+    }
+
+    /** The largest inflated-message buffer the decoder ever held (for tests: never above the limit). */
+    int peakInflatedBufferBytes() {
+        return inflater == null ? 0 : inflater.peakOutputBytes();
     }
 
     /** Picks where the payload of the validated frame in {@link #header} goes. */
@@ -142,6 +200,10 @@ public final class WebSocketDecoder {
         payloadRemaining = length;
         payloadRead = 0;
         Opcode opcode = header.opcode;
+        if (!opcode.isControl() && (header.rsv1() || (opcode == Opcode.CONTINUATION && messageCompressed))) {
+            beginCompressedFrame(length);
+            return;
+        }
         if (opcode.isControl() || (header.fin && opcode != Opcode.CONTINUATION)) {
             // A control frame or a whole single-frame message: straight into its own exact array.
             target = length == 0 ? EMPTY : new byte[length];
@@ -165,6 +227,51 @@ public final class WebSocketDecoder {
         }
         target = assembly;
         targetOffset = messageBytes;
+    }
+
+    /** A frame of a compressed message: its payload goes to the inflater, not to {@link #target}. */
+    private void beginCompressedFrame(int length) {
+        target = null;
+        if (header.opcode != Opcode.CONTINUATION) { // validation allows RSV1 on a first frame only
+            messageCompressed = true;
+            messageInProgress = !header.fin;
+            messageText = header.opcode == Opcode.TEXT;
+            messageBytes = 0;
+            utf8.reset();
+            utf8Checked = 0;
+            inflater.begin(length);
+        }
+        int chunk = Math.min(COMPRESSED_CHUNK_BYTES, Math.max(1, length));
+        if (compressedChunk == null || compressedChunk.length < chunk) {
+            compressedChunk = new byte[chunk];
+        }
+    }
+
+    /** Unmasks what is available of a compressed payload and inflates it; true when all was read. */
+    private boolean readCompressedPayload(ByteBuffer in) throws ProtocolException {
+        while (payloadRemaining > 0 && in.hasRemaining()) {
+            int count = (int) Math.min(Math.min(in.remaining(), payloadRemaining), compressedChunk.length);
+            in.get(compressedChunk, 0, count);
+            if (header.masked) {
+                Masking.mask(compressedChunk, 0, count, header.maskKey, payloadRead);
+            }
+            payloadRead += count;
+            payloadRemaining -= count;
+            inflater.feed(compressedChunk, 0, count);
+            checkInflatedText();
+        }
+        return payloadRemaining == 0;
+    }
+
+    /** UTF-8-checks what the inflater produced since the last check, so bad text fails early. */
+    private void checkInflatedText() throws ProtocolException {
+        int size = inflater.size();
+        if (messageText && size > utf8Checked) {
+            if (!utf8.feed(inflater.output(), utf8Checked, size - utf8Checked)) {
+                throw invalidUtf8();
+            }
+            utf8Checked = size;
+        }
     }
 
     /** Copies what is available of the payload; true when the whole payload has been read. */
@@ -208,6 +315,9 @@ public final class WebSocketDecoder {
     }
 
     private ReadEvent endDataFrame(byte[] payload) throws ProtocolException {
+        if (messageCompressed) {
+            return endCompressedFrame();
+        }
         if (!messageInProgress) { // a whole single-frame message
             if (header.opcode == Opcode.TEXT && !utf8.isComplete()) {
                 throw invalidUtf8();
@@ -228,6 +338,24 @@ public final class WebSocketDecoder {
         if (assembly.length > KEPT_ASSEMBLY_BYTES) {
             assembly = EMPTY; // do not pin a large buffer to an idle connection
         }
+        return event;
+    }
+
+    private ReadEvent endCompressedFrame() throws ProtocolException {
+        messageBytes += payloadRead;
+        if (!header.fin) {
+            return null;
+        }
+        inflater.finishInput();
+        checkInflatedText();
+        if (messageText && !utf8.isComplete()) {
+            throw invalidUtf8();
+        }
+        ReadEvent event = new ReadEvent.Message(messageText, inflater.take());
+        messageCompressed = false;
+        messageInProgress = false;
+        messageBytes = 0;
+        compressedChunk = null; // nothing kept for an idle connection
         return event;
     }
 

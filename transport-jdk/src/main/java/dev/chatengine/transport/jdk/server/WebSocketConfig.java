@@ -24,9 +24,14 @@ import java.util.Set;
  *                            keeps only a small one of {@value #IDLE_READ_BUFFER_BYTES} bytes
  * @param tcpNoDelay          sets {@code TCP_NODELAY} on each upgraded socket, so that small messages
  *                            are not held back by Nagle's algorithm ({@code HttpServer} leaves it off)
+ * @param handshakeHook       the application's check of each handshake (authentication, admission),
+ *                            run after the origin policy and the subprotocol selection; see {@link HandshakeHook}
+ * @param connectionGate      admits handshakes by the {@link HandshakeLimits} given to the builder and
+ *                            counts connections; handlers made with the same config share it
  */
 public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, OriginPolicy originPolicy,
-                              SubprotocolSelector subprotocolSelector, int readBufferBytes, boolean tcpNoDelay) {
+                              SubprotocolSelector subprotocolSelector, int readBufferBytes, boolean tcpNoDelay,
+                              HandshakeHook handshakeHook, ConnectionGate connectionGate) {
 
     /** Default {@link #maxMessageBytes}: 64 KiB. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -48,13 +53,15 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         }
         Objects.requireNonNull(originPolicy, "originPolicy");
         Objects.requireNonNull(subprotocolSelector, "subprotocolSelector");
+        Objects.requireNonNull(handshakeHook, "handshakeHook");
         if (readBufferBytes < IDLE_READ_BUFFER_BYTES) {
             throw new IllegalArgumentException("readBufferBytes must be at least " + IDLE_READ_BUFFER_BYTES
                     + ": " + readBufferBytes);
         }
+        Objects.requireNonNull(connectionGate, "connectionGate");
     }
 
-    /** The defaults: same-host origins only, no subprotocol, 64 KiB messages, 5 s close timeout. */
+    /** The defaults: same-host origins only, no subprotocol, every handshake accepted anonymously, 64 KiB messages, 5 s close timeout. */
     public static WebSocketConfig defaults() {
         return builder().build();
     }
@@ -72,6 +79,8 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         private SubprotocolSelector subprotocolSelector = SubprotocolSelector.none();
         private int readBufferBytes = DEFAULT_READ_BUFFER_BYTES;
         private boolean tcpNoDelay = true;
+        private HandshakeHook handshakeHook = HandshakeHook.acceptAll();
+        private HandshakeLimits handshakeLimits;
 
         private Builder() {
         }
@@ -112,10 +121,26 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
             return this;
         }
 
+        /** See {@link WebSocketConfig#handshakeHook()}. */
+        public Builder handshakeHook(HandshakeHook handshakeHook) {
+            this.handshakeHook = handshakeHook;
+            return this;
+        }
+
+        /**
+         * See {@link HandshakeLimits}; by default {@link HandshakeLimits#defaults()}. The config made
+         * gets a new {@link ConnectionGate} for them.
+         */
+        public Builder handshakeLimits(HandshakeLimits handshakeLimits) {
+            this.handshakeLimits = Objects.requireNonNull(handshakeLimits, "handshakeLimits");
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} for an invalid value. */
         public WebSocketConfig build() {
             return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector,
-                    readBufferBytes, tcpNoDelay);
+                    readBufferBytes, tcpNoDelay, handshakeHook,
+                    ConnectionGate.create(handshakeLimits != null ? handshakeLimits : HandshakeLimits.defaults()));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.chatengine.transport.jdk.server;
 
 import com.sun.net.httpserver.Headers;
+import dev.chatengine.engine.Attributes;
 import dev.chatengine.engine.DisconnectReason;
 import dev.chatengine.engine.transport.Connection;
 import dev.chatengine.engine.transport.EncodedMessage;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.security.Principal;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,6 +59,8 @@ public final class WebSocketConnection implements Connection {
     private final URI requestUri;
     private final Headers requestHeaders;
     private final Optional<String> subprotocol;
+    private final Optional<Principal> principal;
+    private final Attributes attributes;
 
     /** Serializes every write to the wire: the write pump's and the read pump's control replies. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -74,7 +78,7 @@ public final class WebSocketConnection implements Connection {
     private Inbound.Closed terminal;
 
     WebSocketConnection(Wire wire, WebSocketConfig config, byte[] pipelined, String remoteAddress, URI requestUri,
-                        Headers requestHeaders, Optional<String> subprotocol) {
+                        Headers requestHeaders, Optional<String> subprotocol, HandshakeDecision.Accept identity) {
         this.wire = wire;
         this.config = config;
         this.decoder = new WebSocketDecoder(Role.SERVER, config.maxMessageBytes());
@@ -82,6 +86,8 @@ public final class WebSocketConnection implements Connection {
         this.requestUri = requestUri;
         this.requestHeaders = requestHeaders; // the exchange's, already unmodifiable: no copy per connection
         this.subprotocol = subprotocol;
+        this.principal = identity.principal();
+        this.attributes = identity.attributes();
         this.readBuffer = ByteBuffer.allocate(Math.max(WebSocketConfig.IDLE_READ_BUFFER_BYTES, pipelined.length));
         readBuffer.put(pipelined).flip();
     }
@@ -342,6 +348,18 @@ public final class WebSocketConnection implements Connection {
     /** The handshake request's headers, read-only. */
     public Headers requestHeaders() {
         return requestHeaders;
+    }
+
+    /** Who the peer is, as the {@link HandshakeHook} decided; empty for an anonymous peer. */
+    @Override
+    public Optional<Principal> principal() {
+        return principal;
+    }
+
+    /** The attributes the {@link HandshakeHook} gave this connection. */
+    @Override
+    public Attributes attributes() {
+        return attributes;
     }
 
     /** The subprotocol the {@link SubprotocolSelector} chose, if any. */

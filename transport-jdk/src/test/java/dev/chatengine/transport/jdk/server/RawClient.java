@@ -49,8 +49,13 @@ final class RawClient implements AutoCloseable {
 
     /** Opens a socket, sends a valid handshake for {@code path}, and checks the 101. */
     static RawClient connect(int port, String path) throws IOException {
+        return connect(port, path, "");
+    }
+
+    /** As {@link #connect(int, String)}, with {@code extraHeaders} (lines ending in CRLF) in the handshake. */
+    static RawClient connect(int port, String path, String extraHeaders) throws IOException {
         RawClient client = open(port);
-        client.send(handshake(port, path, "").getBytes(StandardCharsets.ISO_8859_1));
+        client.send(handshake(port, path, extraHeaders).getBytes(StandardCharsets.ISO_8859_1));
         String head = client.readResponseHead();
         if (!head.startsWith("HTTP/1.1 101")) {
             client.close();

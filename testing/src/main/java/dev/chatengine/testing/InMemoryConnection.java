@@ -1,5 +1,6 @@
-package dev.chatengine.engine.testing;
+package dev.chatengine.testing;
 
+import dev.chatengine.engine.Attributes;
 import dev.chatengine.engine.DisconnectReason;
 import dev.chatengine.engine.transport.Connection;
 import dev.chatengine.engine.transport.EncodedMessage;
@@ -7,9 +8,12 @@ import dev.chatengine.engine.transport.Inbound;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +22,20 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * An in-memory {@link Connection} for engine tests: the test plays the peer. Thread-safe.
+ * An in-memory {@link Connection} for tests of an application on the engine, without sockets: the
+ * test plays the peer. Serve it like a transport's connection, on a thread of its own, with a hub
+ * that encodes with {@link IdentityEncoder}, so that what the engine writes reads back as text:
+ *
+ * <pre>{@code
+ * Hub hub = Hub.create(HubConfig.defaults(), IdentityEncoder.INSTANCE);
+ * InMemoryConnection peer = new InMemoryConnection().withPrincipal(() -> "alice");
+ * Thread.ofVirtual().start(() -> hub.serve(peer, myHandler));
+ * peer.feed("hello");
+ * assertEquals("echo: hello", peer.nextWritten(Duration.ofSeconds(10)));
+ * peer.peerClose();
+ * }</pre>
+ *
+ * Thread-safe.
  *
  * <ul>
  *   <li>Inbound: {@link #feed(String)}, {@link #feedPong()}, {@link #peerClose()}, {@link #fail()} queue
@@ -48,6 +65,7 @@ public final class InMemoryConnection implements Connection {
     private final List<String> received = new ArrayList<>();
     private final List<Integer> batchSizes = new ArrayList<>();
     private final java.util.Set<String> writerThreads = new java.util.LinkedHashSet<>();
+    private int taken; // how many of received nextWritten has handed out
     private int pings;
     private int closeCalls;
     private DisconnectReason closedWith;
@@ -57,6 +75,24 @@ public final class InMemoryConnection implements Connection {
 
     private volatile boolean answerPings = true;
     private volatile boolean answerClose = true;
+    private volatile Optional<Principal> principal = Optional.empty();
+    private volatile Attributes attributes = Attributes.empty();
+
+    /** A connection whose peer is anonymous, answers pings and answers a close; nothing is blocked. */
+    public InMemoryConnection() {
+    }
+
+    /** The peer's identity, as a transport's handshake would have set it (before the hub serves this connection). */
+    public InMemoryConnection withPrincipal(Principal principal) {
+        this.principal = Optional.of(principal);
+        return this;
+    }
+
+    /** The connection's attributes, as a transport's handshake would have set them (before the hub serves it). */
+    public InMemoryConnection withAttributes(Attributes attributes) {
+        this.attributes = Objects.requireNonNull(attributes, "attributes");
+        return this;
+    }
 
     // ---- the peer's side, for tests ----
 
@@ -126,6 +162,21 @@ public final class InMemoryConnection implements Connection {
         return locked(() -> List.copyOf(received));
     }
 
+    /**
+     * The next written text that this method has not returned yet, in the order written, waiting up
+     * to {@code timeout} for it; fails with an {@link AssertionError} when none comes.
+     */
+    public String nextWritten(Duration timeout) {
+        await("message " + (locked(() -> taken) + 1), timeout, c -> c.received.size() > c.taken);
+        return locked(() -> received.get(taken++));
+    }
+
+    /** The written texts {@link #nextWritten} has not returned yet (empty when a test took all it expected). */
+    public List<String> untakenWritten() {
+        return locked(() -> List.copyOf(received.subList(taken, received.size())));
+    }
+
+    /** The number of messages in each write call, in order. */
     public List<Integer> batchSizes() {
         return locked(() -> List.copyOf(batchSizes));
     }
@@ -135,10 +186,12 @@ public final class InMemoryConnection implements Connection {
         return locked(() -> java.util.Set.copyOf(writerThreads));
     }
 
+    /** Pings the engine sent. */
     public int pings() {
         return locked(() -> pings);
     }
 
+    /** Calls of {@link #close}, the repeated ones included. */
     public int closeCalls() {
         return locked(() -> closeCalls);
     }
@@ -148,6 +201,7 @@ public final class InMemoryConnection implements Connection {
         return locked(() -> closedWith);
     }
 
+    /** True once the engine (or the test) aborted the connection. */
     public boolean isAborted() {
         return locked(() -> aborted);
     }
@@ -178,7 +232,7 @@ public final class InMemoryConnection implements Connection {
         }
     }
 
-    /** Waits until at least {@code count} messages were written. */
+    /** Waits until at least {@code count} messages were written; returns all written so far. */
     public List<String> awaitReceived(int count, Duration timeout) {
         await(count + " messages", timeout, c -> c.received.size() >= count);
         return received();
@@ -186,6 +240,7 @@ public final class InMemoryConnection implements Connection {
 
     // ---- Connection ----
 
+    /** The next event the test fed; throws once the connection was aborted or {@link #fail()}ed. */
     @Override
     public Inbound read() throws IOException {
         Object next;
@@ -205,6 +260,7 @@ public final class InMemoryConnection implements Connection {
         return (Inbound) next;
     }
 
+    /** Records the texts (blocks while writes are blocked). */
     @Override
     public void write(EncodedMessage[] batch, int count) throws IOException {
         lock.lock();
@@ -220,6 +276,7 @@ public final class InMemoryConnection implements Connection {
         }
     }
 
+    /** Counts the ping and, unless turned off, answers it with a pong. */
     @Override
     public void ping() throws IOException {
         lock.lock();
@@ -235,6 +292,7 @@ public final class InMemoryConnection implements Connection {
         }
     }
 
+    /** Records the reason and, unless turned off, answers with the peer's close. */
     @Override
     public void close(DisconnectReason reason) {
         lock.lock();
@@ -255,6 +313,7 @@ public final class InMemoryConnection implements Connection {
         }
     }
 
+    /** Makes every later {@link #read()} and blocked write fail. */
     @Override
     public void abort() {
         lock.lock();
@@ -269,9 +328,22 @@ public final class InMemoryConnection implements Connection {
         }
     }
 
+    /** {@code in-memory:<n>}, unique per connection. */
     @Override
     public String remoteAddress() {
         return address;
+    }
+
+    /** What {@link #withPrincipal} set, empty by default. */
+    @Override
+    public Optional<Principal> principal() {
+        return principal;
+    }
+
+    /** What {@link #withAttributes} set, empty by default. */
+    @Override
+    public Attributes attributes() {
+        return attributes;
     }
 
     @Override
