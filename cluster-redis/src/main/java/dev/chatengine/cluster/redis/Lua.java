@@ -28,14 +28,16 @@ final class Lua {
     }
 
     /**
-     * Publish one message: KEYS meta, stream; ARGV candidate epoch, pubId, json head, json tail, maxlen,
-     * stream ttl s, meta ttl s, the epoch and last seq the caller knows, channel. Returns {epoch, seq}.
+     * Publish one message: KEYS meta, stream; ARGV candidate epoch, the publication id as a field, the
+     * message data (fields), maxlen, stream ttl s, meta ttl s, the epoch and last seq the caller knows,
+     * channel. Returns {epoch, seq}.
      *
      * <p>A room without meta gets the candidate epoch (and its stale stream is deleted). The seq is
      * {@code HINCRBY}: the stream's explicit id {@code <seq>-0} makes Redis refuse a seq that does not grow,
      * and a counter that went back below what the caller already saw in the same epoch (state lost to a
      * failover or restore) starts a new epoch: a new life of the room, so that clients get recovered:false
-     * rather than two messages with one seq. The stored and published json is {@code head .. seq .. tail}.
+     * rather than two messages with one seq. The channel gets {@code m} followed by the fields epoch, seq,
+     * publication id and the data fields.
      */
     static final Script PUBLISH = Script.of("publish", """
             local function fresh()
@@ -46,32 +48,41 @@ final class Lua {
             local epoch = redis.call('HGET', KEYS[1], 'e')
             if not epoch then epoch = fresh() end
             local seq = redis.call('HINCRBY', KEYS[1], 's', 1)
-            if epoch == ARGV[8] and seq <= tonumber(ARGV[9]) then
+            if epoch == ARGV[7] and seq <= tonumber(ARGV[8]) then
               epoch = fresh()
               seq = redis.call('HINCRBY', KEYS[1], 's', 1)
             end
-            local json = ARGV[3] .. seq .. ARGV[4]
-            local added = redis.pcall('XADD', KEYS[2], 'MAXLEN', ARGV[5], seq .. '-0', 'd', json)
+            local added = redis.pcall('XADD', KEYS[2], 'MAXLEN', ARGV[4], seq .. '-0', 'd', ARGV[3])
             if type(added) == 'table' and added.err then
               epoch = fresh()
               seq = redis.call('HINCRBY', KEYS[1], 's', 1)
-              json = ARGV[3] .. seq .. ARGV[4]
-              redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[5], seq .. '-0', 'd', json)
+              redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], seq .. '-0', 'd', ARGV[3])
             end
-            redis.call('EXPIRE', KEYS[2], ARGV[6])
-            redis.call('EXPIRE', KEYS[1], ARGV[7])
-            redis.call('PUBLISH', ARGV[10], 'm' .. epoch .. ':' .. seq .. ':' .. ARGV[2] .. ':' .. json)
+            redis.call('EXPIRE', KEYS[2], ARGV[5])
+            redis.call('EXPIRE', KEYS[1], ARGV[6])
+            local s = tostring(seq)
+            redis.call('PUBLISH', ARGV[9], 'm' .. #epoch .. ':' .. epoch .. #s .. ':' .. s .. ARGV[2] .. ARGV[3])
             return {epoch, seq}
             """);
 
     /**
-     * A room's position and its last messages in one step: KEYS meta, stream; ARGV count. Returns
-     * {epoch or false, seq, entries of XREVRANGE + - COUNT n}.
+     * A room's position and its last messages in one step, giving it an epoch if it has none: KEYS meta,
+     * stream; ARGV count, candidate epoch, meta ttl s. Returns {epoch, seq, entries of XREVRANGE + - COUNT n,
+     * 1 if this call began the room's life}.
      */
     static final Script SNAPSHOT = Script.of("snapshot", """
-            local m = redis.call('HMGET', KEYS[1], 'e', 's')
+            local created = 0
+            local e = redis.call('HGET', KEYS[1], 'e')
+            if not e then
+              redis.call('DEL', KEYS[2])
+              redis.call('HSET', KEYS[1], 'e', ARGV[2], 's', 0)
+              redis.call('EXPIRE', KEYS[1], ARGV[3])
+              e = ARGV[2]
+              created = 1
+            end
+            local s = tonumber(redis.call('HGET', KEYS[1], 's') or '0')
             local entries = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', ARGV[1])
-            return {m[1], tonumber(m[2] or '0'), entries}
+            return {e, s, entries, created}
             """);
 
     /**
@@ -90,27 +101,32 @@ final class Lua {
 
     /**
      * A member joins: KEYS meta, members, global rooms set, node rooms set; ARGV entry
-     * {@code node|client|name}, room, channel, event payload. Orders members by the room's join counter
-     * and announces the join on the room's channel. (The two sets are outside the room's slot: under
-     * Redis Cluster they move to a pipeline beside the script.)
+     * {@code node|client|name}, room, the cluster's event channel. Orders members by the room's join
+     * counter; the room's first member announces {@code +room} (it appears in the room list). The two sets
+     * are outside the room's slot: under Redis Cluster they move to a pipeline beside the script.
      */
     static final Script MEMBER_ADD = Script.of("member_add", """
-            local j = redis.call('HINCRBY', KEYS[1], 'j', 1)
-            local added = redis.call('ZADD', KEYS[2], 'NX', j, ARGV[1])
+            local added = 0
+            if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+              local j = redis.call('HINCRBY', KEYS[1], 'j', 1)
+              added = redis.call('ZADD', KEYS[2], j, ARGV[1])
+            end
             redis.call('SADD', KEYS[3], ARGV[2])
             redis.call('SADD', KEYS[4], ARGV[2])
-            if added == 1 and ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+            if added == 1 and redis.call('ZCARD', KEYS[2]) == 1 then redis.call('PUBLISH', ARGV[3], '+' .. ARGV[2]) end
             return added
             """);
 
     /**
-     * A member leaves: KEYS members, global rooms set; ARGV entry, room, channel, event payload. The room
-     * leaves the global list with its last member. Returns 1 if the entry was there.
+     * A member leaves: KEYS members, global rooms set; ARGV entry, room, the cluster's event channel. With
+     * its last member the room leaves the list ({@code -room}). Returns 1 if the entry was there.
      */
     static final Script MEMBER_REMOVE = Script.of("member_remove", """
             local removed = redis.call('ZREM', KEYS[1], ARGV[1])
-            if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
-            if removed == 1 and ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+            if removed == 1 and redis.call('ZCARD', KEYS[1]) == 0 then
+              redis.call('SREM', KEYS[2], ARGV[2])
+              redis.call('PUBLISH', ARGV[3], '-' .. ARGV[2])
+            end
             return removed
             """);
 

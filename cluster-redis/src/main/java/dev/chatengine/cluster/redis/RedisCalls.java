@@ -9,6 +9,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import dev.chatengine.engine.chat.spi.BrokerUnavailableException;
 
 import java.time.Duration;
 import java.util.List;

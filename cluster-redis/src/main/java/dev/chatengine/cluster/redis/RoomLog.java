@@ -1,9 +1,7 @@
 package dev.chatengine.cluster.redis;
 
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,12 +14,15 @@ import java.util.UUID;
  */
 final class RoomLog {
 
-    /** One stored message. {@code json} is not copied: treat it as read-only. */
-    record Entry(long seq, byte[] json) {
+    /** One stored message: its seq and its data (the fields the node encoded, see {@link Fields}). */
+    record Entry(long seq, String data) {
     }
 
-    /** Where a room is: its epoch (null when it has none yet), its last seq, and the last messages, oldest first. */
-    record Snapshot(String epoch, long lastSeq, List<Entry> entries) {
+    /**
+     * Where a room is: its epoch, its last seq, the last messages (oldest first), and whether reading it
+     * began its life (it had no epoch).
+     */
+    record Snapshot(String epoch, long lastSeq, List<Entry> entries, boolean created) {
     }
 
     /** What {@link #publish} got from Redis. */
@@ -41,16 +42,16 @@ final class RoomLog {
     }
 
     /**
-     * Publishes {@code head + seq + tail} to the room (history and channel) in one step and returns the
-     * epoch and seq Redis gave it.
+     * Publishes {@code data} to the room (history and channel) in one step and returns the epoch and seq
+     * Redis gave it.
      *
-     * @param pubId      this publication's id, echoed on the channel so that the origin knows its own
+     * @param pubId      this publication's id, echoed on the channel (not stored) so that the origin knows its own
      * @param knownEpoch the epoch the caller last saw for the room (or null)
      * @param knownSeq   the last seq the caller saw in it: a counter below it starts a new epoch
      */
-    Published publish(String room, String pubId, String head, String tail, String knownEpoch, long knownSeq) {
+    Published publish(String room, String pubId, String data, String knownEpoch, long knownSeq) {
         Object result = redis.eval(Lua.PUBLISH, List.of(Keys.meta(room), Keys.stream(room)), List.of(
-                newEpoch(), pubId, head, tail, Integer.toString(config.historySize()),
+                newEpoch(), Fields.encode(pubId), data, Integer.toString(config.historySize()),
                 Long.toString(Math.max(1, config.streamTtl().toSeconds())),
                 Long.toString(Math.max(1, config.metaTtl().toSeconds())),
                 knownEpoch == null ? "" : knownEpoch, Long.toString(knownSeq), Keys.channel(room)));
@@ -58,10 +59,11 @@ final class RoomLog {
         return new Published((String) list.get(0), (Long) list.get(1));
     }
 
-    /** The room's epoch, last seq and last {@code historySize} messages, read in one step. */
+    /** The room's epoch (made if it has none), last seq and last {@code historySize} messages, read in one step. */
     Snapshot snapshot(String room) {
         List<?> list = (List<?>) redis.eval(Lua.SNAPSHOT, List.of(Keys.meta(room), Keys.stream(room)),
-                List.of(Integer.toString(config.historySize())));
+                List.of(Integer.toString(config.historySize()), newEpoch(),
+                        Long.toString(Math.max(1, config.metaTtl().toSeconds()))));
         String epoch = (String) list.get(0);
         long seq = (Long) list.get(1);
         List<Entry> entries = new ArrayList<>();
@@ -69,7 +71,7 @@ final class RoomLog {
             entries.add(entry((List<?>) o));
         }
         java.util.Collections.reverse(entries);
-        return new Snapshot(epoch, seq, entries);
+        return new Snapshot(epoch, seq, entries, ((Long) list.get(3)) == 1L);
     }
 
     /** The stored messages with {@code after < seq < before} (both exclusive), oldest first. */
@@ -80,7 +82,7 @@ final class RoomLog {
         List<StreamEntry> raw = redis.call(c -> c.xrange(Keys.stream(room), "(" + after + "-0", "(" + before + "-0"));
         List<Entry> out = new ArrayList<>(raw.size());
         for (StreamEntry e : raw) {
-            out.add(new Entry(seqOf(e.getID()), e.getFields().get("d").getBytes(StandardCharsets.UTF_8)));
+            out.add(new Entry(e.getID().getTime(), e.getFields().get("d")));
         }
         return out;
     }
@@ -99,11 +101,6 @@ final class RoomLog {
                 json = (String) fields.get(i + 1);
             }
         }
-        return new Entry(Long.parseLong(id.substring(0, id.indexOf('-'))), json == null ? new byte[0]
-                : json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static long seqOf(StreamEntryID id) {
-        return id.getTime();
+        return new Entry(Long.parseLong(id.substring(0, id.indexOf('-'))), json == null ? "" : json);
     }
 }
