@@ -9,14 +9,14 @@ import java.util.Objects;
  */
 sealed interface CommandLine {
 
-    /** All interfaces, so that a phone on the same network can open the page; say {@code --host 127.0.0.1} to stay local. */
-    String DEFAULT_HOST = "0.0.0.0";
+    /** Loopback: nothing is exposed by accident; {@code --host 0.0.0.0} serves every interface. */
+    String DEFAULT_HOST = "127.0.0.1";
     /** The port the issue names. */
     int DEFAULT_PORT = 8080;
     int MAX_PORT = 65_535;
 
     String USAGE = """
-            Usage: java -jar demo/target/chat-demo.jar [--host H] [--port P]
+            Usage: java -jar demo/target/chat-demo.jar [--host H] [--port P] [--tls-keystore F] ...
 
             Starts the chat demo on the JDK's HttpServer:
               GET /          the chat page            GET /ws        the chat protocol (JSON)
@@ -24,16 +24,22 @@ sealed interface CommandLine {
               GET /healthz   "ok"                     GET /metrics   Prometheus text format
 
             Options:
-              --host H   address to listen on (default 0.0.0.0: every interface; 127.0.0.1 keeps it local)
+              --host H   address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 every interface)
               --port P   TCP port, 0 to 65535 (default 8080; 0 picks a free one)
+            """ + Exposure.USAGE + """
               --help     this text
             Stop it with Ctrl-C or SIGTERM: open WebSockets are closed with 1001 (going away).
             """;
 
     /** Start a server on {@code host:port}. */
-    record Run(String host, int port) implements CommandLine {
+    record Run(String host, int port, Exposure exposure) implements CommandLine {
         public Run {
             Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(exposure, "exposure");
+        }
+
+        Run(String host, int port) {
+            this(host, port, Exposure.defaults());
         }
     }
 
@@ -49,6 +55,7 @@ sealed interface CommandLine {
     static CommandLine parse(String... args) {
         String host = DEFAULT_HOST;
         int port = DEFAULT_PORT;
+        Exposure exposure = Exposure.defaults();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -56,7 +63,7 @@ sealed interface CommandLine {
             }
             int eq = arg.indexOf('=');
             String flag = eq > 0 && arg.startsWith("--") ? arg.substring(0, eq) : arg;
-            if (!flag.equals("--host") && !flag.equals("--port")) {
+            if (!flag.equals("--host") && !flag.equals("--port") && !Exposure.FLAGS.contains(flag)) {
                 return new Invalid("unknown argument: " + arg);
             }
             String value;
@@ -67,7 +74,14 @@ sealed interface CommandLine {
             } else {
                 return new Invalid(flag + " needs a value");
             }
-            if (flag.equals("--host")) {
+            if (Exposure.FLAGS.contains(flag)) {
+                switch (exposure.with(flag, value)) {
+                    case Exposure changed -> exposure = changed;
+                    case Object problem -> {
+                        return new Invalid(problem.toString());
+                    }
+                }
+            } else if (flag.equals("--host")) {
                 if (value.isBlank()) {
                     return new Invalid("--host needs a value");
                 }
@@ -80,7 +94,7 @@ sealed interface CommandLine {
                 port = parsed;
             }
         }
-        return new Run(host, port);
+        return new Run(host, port, exposure);
     }
 
     private static Integer parsePort(String value) {

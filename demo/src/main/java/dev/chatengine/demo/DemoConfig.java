@@ -2,6 +2,7 @@ package dev.chatengine.demo;
 
 import dev.chatengine.engine.HubConfig;
 import dev.chatengine.engine.chat.ChatConfig;
+import dev.chatengine.transport.jdk.server.HandshakeLimits;
 import dev.chatengine.transport.jdk.server.WebSocketConfig;
 
 import java.time.Clock;
@@ -25,9 +26,13 @@ import java.util.Objects;
  * @param webSocket     the WebSocket transport's settings for both endpoints (message size, origin policy)
  * @param clock         the clock of the chat's message timestamps
  * @param shutdownGrace longest {@link DemoServer#stop()} waits for clients to finish their close handshakes
+ * @param handshakeLimits the handshake and connection limits of both endpoints (they share one count);
+ *                      they replace {@code webSocket}'s, and get the hubs' memory budget
+ * @param exposure      TLS, who may read {@code /metrics}, trusted proxies
  */
 public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, WebSocketConfig webSocket,
-                         InstantSource clock, Duration shutdownGrace) {
+                         InstantSource clock, Duration shutdownGrace, HandshakeLimits handshakeLimits,
+                         Exposure exposure) {
 
     /** Long enough for a close handshake over a slow link, short enough that Ctrl-C feels immediate. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(3);
@@ -39,6 +44,8 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
         Objects.requireNonNull(webSocket, "webSocket");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(handshakeLimits, "handshakeLimits");
+        Objects.requireNonNull(exposure, "exposure");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative: " + shutdownGrace);
         }
@@ -62,6 +69,8 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
         private WebSocketConfig webSocket = WebSocketConfig.defaults();
         private InstantSource clock = Clock.systemUTC();
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private HandshakeLimits handshakeLimits = HandshakeLimits.defaults();
+        private Exposure exposure = Exposure.defaults();
 
         private Builder() {
         }
@@ -96,8 +105,18 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
             return this;
         }
 
+        public Builder handshakeLimits(HandshakeLimits limits) {
+            this.handshakeLimits = limits;
+            return this;
+        }
+
+        Builder exposure(Exposure exposure) {
+            this.exposure = exposure;
+            return this;
+        }
+
         public DemoConfig build() {
-            return new DemoConfig(chatHub, rawHub, chat, webSocket, clock, shutdownGrace);
+            return new DemoConfig(chatHub, rawHub, chat, webSocket, clock, shutdownGrace, handshakeLimits, exposure);
         }
     }
 }

@@ -1,12 +1,23 @@
 package dev.chatengine.demo;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.chat.ChatService;
+import dev.chatengine.transport.jdk.server.AcceptGuard;
+import dev.chatengine.transport.jdk.server.HandshakeLimits;
+import dev.chatengine.transport.jdk.server.HttpServerProperties;
+import dev.chatengine.transport.jdk.server.WebSocketConfig;
 import dev.chatengine.transport.jdk.server.WebSocketHandler;
 
+import javax.net.ssl.SSLContext;
+
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Set;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -67,7 +78,7 @@ public final class DemoServer implements AutoCloseable {
         this.chatSocket = chatSocket;
         this.rawSocket = rawSocket;
         this.config = config;
-        this.baseUri = URI.create("http://" + hostForUri(http.getAddress()) + ":" + http.getAddress().getPort() + "/");
+        this.baseUri = URI.create((http instanceof HttpsServer ? "https://" : "http://") + hostForUri(http.getAddress()) + ":" + http.getAddress().getPort() + "/");
     }
 
     /** Starts a server with {@link DemoConfig#defaults()} on {@code address} (port 0 picks a free port). */
@@ -85,8 +96,14 @@ public final class DemoServer implements AutoCloseable {
     public static DemoServer start(InetSocketAddress address, DemoConfig config) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
+        HandshakeLimits limits = config.handshakeLimits().withTrustedProxies(trustedProxies(config.exposure()));
+        // HttpServer reads its own limits once, at its first create: set them before (HttpServerProperties).
+        HttpServerProperties.apply(limits);
+        SSLContext tls = config.exposure().tlsKeystore().isPresent()
+                ? DemoTls.context(config.exposure().tlsKeystore().get(), config.exposure().tlsPassword()) : null;
         // Bind first: a busy port then fails before anything else was started (and logged).
-        HttpServer http = HttpServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
+        HttpServer http = bind(address, tls);
+        AcceptGuard.install(http);
         Hub chatHub = null;
         Hub rawHub = null;
         ExecutorService executor = null;
@@ -98,15 +115,18 @@ public final class DemoServer implements AutoCloseable {
             Hub rawBroadcast = rawHub;
             ChatService chatService = new ChatService(chatHub, config.chat(), config.clock());
             RawBroadcastHandler raw = new RawBroadcastHandler(rawHub);
-            WebSocketHandler chatSocket = WebSocketHandler.create(config.webSocket(), connection -> chat.serve(connection, chatService));
-            WebSocketHandler rawSocket = WebSocketHandler.create(config.webSocket(), connection -> rawBroadcast.serve(connection, raw));
+            // One config for both endpoints: they share its ConnectionGate, so the connection cap is the server's.
+            WebSocketConfig webSocket = config.webSocket().withHandshakeLimits(limits);
+            WebSocketHandler chatSocket = WebSocketHandler.create(webSocket, connection -> chat.serve(connection, chatService));
+            WebSocketHandler rawSocket = WebSocketHandler.create(webSocket, connection -> rawBroadcast.serve(connection, raw));
 
             DemoServer server = new DemoServer(http, executor, chatHub, rawHub, chatService, chatSocket, rawSocket, config);
             http.createContext("/", StaticResources.chatPage());
             http.createContext("/ws", Http.exactPath("/ws", chatSocket));
             http.createContext("/ws/raw", Http.exactPath("/ws/raw", rawSocket));
             http.createContext("/healthz", Http.getText("/healthz", Http.TEXT_PLAIN, () -> "ok\n"));
-            http.createContext("/metrics", Http.getText("/metrics", PrometheusText.CONTENT_TYPE, server::metricsText));
+            http.createContext("/metrics", Http.restricted(config.exposure().metricsToken(),
+                    Http.getText("/metrics", PrometheusText.CONTENT_TYPE, server::metricsText)));
             http.setExecutor(executor);
             http.start();
             return server;
@@ -125,6 +145,23 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
+    private static HttpServer bind(InetSocketAddress address, SSLContext tls) throws IOException {
+        if (tls == null) {
+            return HttpServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
+        }
+        HttpsServer https = HttpsServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return https;
+    }
+
+    private static Set<InetAddress> trustedProxies(Exposure exposure) throws IOException {
+        Set<InetAddress> proxies = new HashSet<>();
+        for (String literal : exposure.trustedProxies()) {
+            proxies.add(InetAddress.getByName(literal)); // a literal (checked by the command line): no lookup
+        }
+        return proxies;
+    }
+
     /** The port the server listens on (the real one when it was started with port 0). */
     public int port() {
         return http.getAddress().getPort();
@@ -137,7 +174,7 @@ public final class DemoServer implements AutoCloseable {
 
     /** The {@code ws://} address of {@code path} on this server, for example {@code webSocketUri("/ws/raw")}. */
     public URI webSocketUri(String path) {
-        return URI.create("ws://" + baseUri.getRawAuthority() + path);
+        return URI.create((baseUri.getScheme().equals("https") ? "wss://" : "ws://") + baseUri.getRawAuthority() + path);
     }
 
     /** The hub behind {@code /ws} (the chat protocol): tests read its clients and drop them. */

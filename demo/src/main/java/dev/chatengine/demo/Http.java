@@ -44,6 +44,39 @@ final class Http {
     }
 
     /**
+     * {@code handler} for local clients only, or, with a {@code token}, for clients sending
+     * {@code Authorization: Bearer TOKEN}; others get 403 (or 401 when a token is wanted). A request
+     * carrying {@code X-Forwarded-For} is never local: a reverse proxy on this host would otherwise
+     * pass anyone's request on as loopback's.
+     */
+    static HttpHandler restricted(java.util.Optional<String> token, HttpHandler handler) {
+        byte[] expected = token.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
+        return exchange -> {
+            boolean allowed;
+            if (expected != null) {
+                String given = exchange.getRequestHeaders().getFirst("Authorization");
+                allowed = given != null && java.security.MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
+            } else {
+                allowed = exchange.getRemoteAddress().getAddress().isLoopbackAddress()
+                        && !exchange.getRequestHeaders().containsKey("X-Forwarded-For");
+            }
+            if (allowed) {
+                handler.handle(exchange);
+                return;
+            }
+            try (exchange) {
+                if (expected != null) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                    send(exchange, 401, TEXT_PLAIN, "token required\n".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    send(exchange, 403, TEXT_PLAIN, "local clients only (start with --metrics-token to allow others)\n"
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        };
+    }
+
+    /**
      * True for GET and HEAD; otherwise answers 405 with {@code Allow: GET, HEAD} and returns false.
      */
     static boolean allowGetOrHead(HttpExchange exchange) throws IOException {

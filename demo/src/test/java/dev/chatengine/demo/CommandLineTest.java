@@ -4,13 +4,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommandLineTest {
 
     @Test
-    void noArgumentsMeanAllInterfacesOnPort8080() {
-        assertThat(CommandLine.parse()).isEqualTo(new CommandLine.Run("0.0.0.0", 8080));
+    void noArgumentsMeanLoopbackOnPort8080() {
+        assertThat(CommandLine.parse()).isEqualTo(new CommandLine.Run("127.0.0.1", 8080));
+    }
+
+    @Test
+    void exposureFlags() {
+        CommandLine parsed = CommandLine.parse("--host", "0.0.0.0", "--tls-keystore", "chat.p12", "--tls-password=secret",
+                "--metrics-token", "t0k", "--trusted-proxy", "10.0.0.2", "--trusted-proxy", "::1");
+        assertThat(parsed).isEqualTo(new CommandLine.Run("0.0.0.0", 8080, new Exposure(Optional.of(Path.of("chat.p12")),
+                "secret", Optional.of("t0k"), List.of("10.0.0.2", "::1"))));
+        assertThat(CommandLine.parse("--trusted-proxy", "proxy.example"))
+                .isEqualTo(new CommandLine.Invalid("--trusted-proxy takes a literal IP address, not 'proxy.example'"));
+        assertThat(CommandLine.parse("--metrics-token=")).isEqualTo(new CommandLine.Invalid("--metrics-token needs a value"));
     }
 
     @Test
@@ -43,6 +58,7 @@ class CommandLineTest {
 
     @Test
     void usageNamesEveryFlagAndTheDefaults() {
-        assertThat(CommandLine.USAGE).contains("--host H", "--port P", "--help", "default 0.0.0.0", "default 8080");
+        assertThat(CommandLine.USAGE).contains("--host H", "--port P", "--help", "default 127.0.0.1", "default 8080",
+                "--tls-keystore F", "--metrics-token T", "--trusted-proxy IP");
     }
 }

@@ -122,6 +122,20 @@ public record HandshakeLimits(Duration headDeadline, int maxHeadBytes, int hardM
         return builder().build();
     }
 
+    /** These limits with another {@link #overMemoryBudget}. */
+    public HandshakeLimits withOverMemoryBudget(BooleanSupplier overMemoryBudget) {
+        return new HandshakeLimits(headDeadline, maxHeadBytes, hardMaxHeadBytes, maxConnections, hardMaxConnections,
+                maxConnectionsPerAddress, handshakesPerSecondPerAddress, handshakeBurstPerAddress, exemptLoopback,
+                trustedProxies, overMemoryBudget, retryAfter);
+    }
+
+    /** These limits with other {@link #trustedProxies}. */
+    public HandshakeLimits withTrustedProxies(Set<InetAddress> trustedProxies) {
+        return new HandshakeLimits(headDeadline, maxHeadBytes, hardMaxHeadBytes, maxConnections, hardMaxConnections,
+                maxConnectionsPerAddress, handshakesPerSecondPerAddress, handshakeBurstPerAddress, exemptLoopback,
+                trustedProxies, overMemoryBudget, retryAfter);
+    }
+
     /** A builder holding the defaults. */
     public static Builder builder() {
         return new Builder();

@@ -1,5 +1,7 @@
 package dev.chatengine.transport.jdk.server;
 
+import dev.chatengine.transport.jdk.protocol.DeflateConfig;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -28,10 +30,15 @@ import java.util.Set;
  *                            run after the origin policy and the subprotocol selection; see {@link HandshakeHook}
  * @param connectionGate      admits handshakes by the {@link HandshakeLimits} given to the builder and
  *                            counts connections; handlers made with the same config share it
+ * @param deflate             permessage-deflate (RFC 7692): on by default, answering every offer with
+ *                            no context takeover either way so that a broadcast is compressed once
+ *                            for all and an idle connection holds no zlib memory; messages under
+ *                            {@link DeflateConfig#thresholdBytes()} go uncompressed.
+ *                            {@link DeflateConfig#disabled()} turns it off
  */
 public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, OriginPolicy originPolicy,
                               SubprotocolSelector subprotocolSelector, int readBufferBytes, boolean tcpNoDelay,
-                              HandshakeHook handshakeHook, ConnectionGate connectionGate) {
+                              HandshakeHook handshakeHook, ConnectionGate connectionGate, DeflateConfig deflate) {
 
     /** Default {@link #maxMessageBytes}: 64 KiB. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -54,6 +61,7 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         Objects.requireNonNull(originPolicy, "originPolicy");
         Objects.requireNonNull(subprotocolSelector, "subprotocolSelector");
         Objects.requireNonNull(handshakeHook, "handshakeHook");
+        Objects.requireNonNull(deflate, "deflate");
         if (readBufferBytes < IDLE_READ_BUFFER_BYTES) {
             throw new IllegalArgumentException("readBufferBytes must be at least " + IDLE_READ_BUFFER_BYTES
                     + ": " + readBufferBytes);
@@ -64,6 +72,15 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
     /** The defaults: same-host origins only, no subprotocol, every handshake accepted anonymously, 64 KiB messages, 5 s close timeout. */
     public static WebSocketConfig defaults() {
         return builder().build();
+    }
+
+    /**
+     * This config with other handshake limits and a new {@link ConnectionGate} for them (for a
+     * server that learns part of its limits late, such as the memory budget of a hub it makes).
+     */
+    public WebSocketConfig withHandshakeLimits(HandshakeLimits limits) {
+        return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector, readBufferBytes,
+                tcpNoDelay, handshakeHook, ConnectionGate.create(limits));
     }
 
     /** A builder holding the defaults. */
@@ -81,6 +98,7 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         private boolean tcpNoDelay = true;
         private HandshakeHook handshakeHook = HandshakeHook.acceptAll();
         private HandshakeLimits handshakeLimits;
+        private DeflateConfig deflate = DeflateConfig.defaults();
 
         private Builder() {
         }
@@ -136,11 +154,18 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
             return this;
         }
 
+        /** See {@link WebSocketConfig#deflate()}. */
+        public Builder deflate(DeflateConfig deflate) {
+            this.deflate = deflate;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} for an invalid value. */
         public WebSocketConfig build() {
             return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector,
                     readBufferBytes, tcpNoDelay, handshakeHook,
-                    ConnectionGate.create(handshakeLimits != null ? handshakeLimits : HandshakeLimits.defaults()));
+                    ConnectionGate.create(handshakeLimits != null ? handshakeLimits : HandshakeLimits.defaults()),
+                    deflate);
         }
     }
 }

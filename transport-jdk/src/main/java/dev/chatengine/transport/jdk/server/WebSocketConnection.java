@@ -1,12 +1,15 @@
 package dev.chatengine.transport.jdk.server;
 
 import com.sun.net.httpserver.Headers;
+import dev.chatengine.engine.ApplicationClose;
 import dev.chatengine.engine.Attributes;
 import dev.chatengine.engine.DisconnectReason;
 import dev.chatengine.engine.transport.Connection;
 import dev.chatengine.engine.transport.EncodedMessage;
 import dev.chatengine.engine.transport.Inbound;
 import dev.chatengine.transport.jdk.protocol.CloseStatus;
+import dev.chatengine.transport.jdk.protocol.DeflateParameters;
+import dev.chatengine.transport.jdk.protocol.DeflateSender;
 import dev.chatengine.transport.jdk.protocol.FrameEncoder;
 import dev.chatengine.transport.jdk.protocol.Opcode;
 import dev.chatengine.transport.jdk.protocol.ProtocolException;
@@ -61,6 +64,9 @@ public final class WebSocketConnection implements Connection {
     private final Optional<String> subprotocol;
     private final Optional<Principal> principal;
     private final Attributes attributes;
+    /** permessage-deflate, when negotiated: the agreed parameters and the write side's form picker (else null). */
+    private final Optional<DeflateParameters> deflate;
+    private final DeflateSender deflateSender;
 
     /** Serializes every write to the wire: the write pump's and the read pump's control replies. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -78,10 +84,13 @@ public final class WebSocketConnection implements Connection {
     private Inbound.Closed terminal;
 
     WebSocketConnection(Wire wire, WebSocketConfig config, byte[] pipelined, String remoteAddress, URI requestUri,
-                        Headers requestHeaders, Optional<String> subprotocol, HandshakeDecision.Accept identity) {
+                        Headers requestHeaders, Optional<String> subprotocol, HandshakeDecision.Accept identity,
+                        Optional<DeflateParameters> deflate) {
         this.wire = wire;
         this.config = config;
-        this.decoder = new WebSocketDecoder(Role.SERVER, config.maxMessageBytes());
+        this.decoder = new WebSocketDecoder(Role.SERVER, config.maxMessageBytes(), deflate);
+        this.deflate = deflate;
+        this.deflateSender = deflate.map(p -> new DeflateSender(p, config.deflate())).orElse(null);
         this.remoteAddress = remoteAddress;
         this.requestUri = requestUri;
         this.requestHeaders = requestHeaders; // the exchange's, already unmodifiable: no copy per connection
@@ -145,6 +154,7 @@ public final class WebSocketConnection implements Connection {
     }
 
     private Inbound.Closed end(DisconnectReason reason) {
+        decoder.close(); // gives back an inflater a message in progress borrowed (permessage-deflate)
         terminal = new Inbound.Closed(reason);
         return terminal;
     }
@@ -236,7 +246,7 @@ public final class WebSocketConnection implements Connection {
                 throw new IOException("WebSocket closed");
             }
             if (!closeSent) {
-                wire.write(batch, count);
+                wire.write(deflateSender == null ? batch : deflateSender.select(batch, count), count);
             }
         } catch (IOException e) {
             abort();
@@ -273,6 +283,12 @@ public final class WebSocketConnection implements Connection {
     @Override
     public void close(DisconnectReason reason) {
         sendClose(closeStatusFor(reason), reason);
+    }
+
+    /** Sends exactly the application's code and reason ({@code Client.close(int, String)}). */
+    @Override
+    public void close(ApplicationClose close) {
+        sendClose(new CloseStatus(close.code(), close.reason()), DisconnectReason.APPLICATION);
     }
 
     /** Sends {@code status} as our close frame, once; returns false when one was already sent. */
@@ -315,6 +331,8 @@ public final class WebSocketConnection implements Connection {
             case IDLE_TIMEOUT -> new CloseStatus(CloseStatus.GOING_AWAY, "idle timeout");
             case SHUTDOWN -> new CloseStatus(CloseStatus.GOING_AWAY, "going away");
             case POLICY -> new CloseStatus(CloseStatus.POLICY_VIOLATION, "");
+            case APPLICATION -> new CloseStatus(CloseStatus.NORMAL, ""); // without its code; close(ApplicationClose) has it
+            case MEMORY_BUDGET -> new CloseStatus(CloseStatus.TRY_AGAIN_LATER, "try again later");
             case SERVER_ERROR -> new CloseStatus(CloseStatus.INTERNAL_ERROR, "internal error");
             case UNSUPPORTED_DATA -> new CloseStatus(CloseStatus.UNSUPPORTED_DATA, "");
             case PROTOCOL_ERROR -> new CloseStatus(CloseStatus.PROTOCOL_ERROR, "");
@@ -328,6 +346,9 @@ public final class WebSocketConnection implements Connection {
     public void abort() {
         socketClosed = true;
         wire.close();
+        if (deflateSender != null) {
+            deflateSender.close(); // ends the connection's own deflater under server context takeover
+        }
         ScheduledFuture<?> pending = cutoff;
         if (pending != null) {
             pending.cancel(false);
@@ -365,6 +386,11 @@ public final class WebSocketConnection implements Connection {
     /** The subprotocol the {@link SubprotocolSelector} chose, if any. */
     public Optional<String> subprotocol() {
         return subprotocol;
+    }
+
+    /** The permessage-deflate parameters agreed in the handshake (RFC 7692), or empty when not negotiated. */
+    public Optional<DeflateParameters> deflate() {
+        return deflate;
     }
 
     /** True once the socket is closed. */

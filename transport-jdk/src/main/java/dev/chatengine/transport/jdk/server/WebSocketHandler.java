@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.chatengine.engine.DisconnectReason;
 import dev.chatengine.engine.transport.MessageEncoder;
+import dev.chatengine.transport.jdk.protocol.DeflateNegotiation;
 import dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder;
 
 import java.io.IOException;
@@ -300,6 +301,7 @@ public final class WebSocketHandler implements HttpHandler {
                                         HandshakeDecision.Accept identity, ConnectionGate.Admitted admitted)
             throws IOException {
         JdkExchangeTakeover.RawConnection raw = JdkExchangeTakeover.takeOver(exchange);
+        Optional<DeflateNegotiation.Accepted> deflate = negotiateDeflate(exchange);
         try {
             Wire wire;
             byte[] pipelined;
@@ -309,33 +311,46 @@ public final class WebSocketHandler implements HttpHandler {
             if (raw.tls()) {
                 wire = new Wire.StreamWire(raw.in(), raw.out(), raw.channel());
                 pipelined = new byte[0]; // still inside the TLS input stream, which the session reads
-                writeSwitchingProtocols(raw.out(), accept);
+                writeSwitchingProtocols(raw.out(), accept, deflate);
             } else {
                 // Bytes the client sent right behind the handshake sit in the server's buffered stream,
                 // which available() reports without touching the socket.
                 pipelined = raw.in().readNBytes(raw.in().available());
                 wire = new Wire.ChannelWire(raw.channel());
-                writeSwitchingProtocols(raw.out(), accept);
+                writeSwitchingProtocols(raw.out(), accept, deflate);
                 JdkExchangeTakeover.detachStreams(exchange);
             }
             URI path = keptUri(exchange.getRequestURI());
             Headers headers = keptHeaders(exchange.getRequestHeaders());
             JdkExchangeTakeover.forgetRequest(exchange);
             return new WebSocketConnection(wire, config, pipelined, admitted.formatted(), path, headers,
-                    accept.subprotocol(), identity);
+                    accept.subprotocol(), identity, deflate.map(DeflateNegotiation.Accepted::parameters));
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw e;
         }
     }
 
-    private static void writeSwitchingProtocols(OutputStream out, UpgradeCheck.Accept accept) throws IOException {
+    /** permessage-deflate's answer to the client's offers (RFC 7692), if any: see {@link DeflateNegotiation}. */
+    private Optional<DeflateNegotiation.Accepted> negotiateDeflate(HttpExchange exchange) {
+        return switch (DeflateNegotiation.negotiate(exchange.getRequestHeaders().get("Sec-WebSocket-Extensions"), config.deflate())) {
+            case DeflateNegotiation.Accepted accepted -> Optional.of(accepted);
+            case DeflateNegotiation.Declined declined -> {
+                LOG.log(Level.DEBUG, () -> "permessage-deflate not used, " + declined.reason() + ": " + exchange.getRemoteAddress());
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private static void writeSwitchingProtocols(OutputStream out, UpgradeCheck.Accept accept,
+                                                Optional<DeflateNegotiation.Accepted> deflate) throws IOException {
         StringBuilder response = new StringBuilder(160)
                 .append("HTTP/1.1 101 Switching Protocols\r\n")
                 .append("Upgrade: websocket\r\n")
                 .append("Connection: Upgrade\r\n")
                 .append("Sec-WebSocket-Accept: ").append(accept.acceptValue()).append("\r\n");
         accept.subprotocol().ifPresent(p -> response.append("Sec-WebSocket-Protocol: ").append(p).append("\r\n"));
+        deflate.ifPresent(d -> response.append("Sec-WebSocket-Extensions: ").append(d.responseHeader()).append("\r\n"));
         response.append("\r\n");
         out.write(response.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
