@@ -80,7 +80,7 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
      */
     public WebSocketConfig withHandshakeLimits(HandshakeLimits limits) {
         return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector, readBufferBytes,
-                tcpNoDelay, handshakeHook, ConnectionGate.create(limits));
+                tcpNoDelay, handshakeHook, ConnectionGate.create(limits), deflate);
     }
 
     /** A builder holding the defaults. */
