@@ -13,4 +13,5 @@ module dev.chatengine.engine {
     // client parses replies with them (an automatic module, so the compiler cannot see it here).
     exports dev.chatengine.engine.json to dev.chatengine.testing;
     exports dev.chatengine.engine.chat;
+    exports dev.chatengine.engine.chat.spi;
 }

@@ -12,6 +12,9 @@
 module dev.chatengine.transport.jdk {
     requires transitive dev.chatengine.engine;
     requires transitive jdk.httpserver;
+    requires java.management; // the descriptor limit, for the default connection caps
+    requires jdk.management;
+    requires java.logging; // AcceptGuard watches HttpServer's logger for failed accepts
 
     exports dev.chatengine.transport.jdk.server;
 }

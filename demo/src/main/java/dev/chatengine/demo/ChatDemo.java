@@ -19,6 +19,8 @@ public final class ChatDemo {
     static final int EXIT_OK = 0;
     static final int EXIT_CANNOT_START = 1;
     static final int EXIT_USAGE = 2;
+    /** After an OutOfMemoryError (or another VirtualMachineError) no one caught: see {@link #onUncaught}. */
+    static final int EXIT_OUT_OF_MEMORY = 3;
 
     /** One line per log record, not the JDK's default two, unless the user configured a format. */
     private static final String LOG_FORMAT = "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n";
@@ -40,6 +42,7 @@ public final class ChatDemo {
             System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
         }
         JvmTuning.apply();
+        Thread.setDefaultUncaughtExceptionHandler(ChatDemo::onUncaught);
         switch (start(args, System.out, System.err)) {
             case Outcome.Running(DemoServer server) ->
                     // HttpServer's dispatcher thread keeps the JVM alive; the hook ends it gracefully.
@@ -53,6 +56,26 @@ public final class ChatDemo {
                 System.exit(code);
             }
         }
+    }
+
+    /**
+     * Last resort for an exception no one caught. An {@link OutOfMemoryError} or any other
+     * {@link VirtualMachineError} ends the process at once with a clear message and exit code
+     * {@value #EXIT_OUT_OF_MEMORY}, rather than leaving a half-dead JVM (HttpServer's dispatcher
+     * thread dies of it and nothing accepts connections any more); a supervisor restarts it. Other
+     * exceptions are logged and the thread ends, as by default.
+     */
+    static void onUncaught(Thread thread, Throwable e) {
+        if (e instanceof VirtualMachineError) {
+            // Print before anything else allocates; halt, not exit: shutdown hooks may need memory too.
+            System.err.println("chat-demo: fatal " + e.getClass().getSimpleName() + " in thread '" + thread.getName()
+                    + "': " + e.getMessage() + "; exiting with " + EXIT_OUT_OF_MEMORY
+                    + " (limits: README's defaults table; heap: -Xmx)");
+            System.err.flush();
+            Runtime.getRuntime().halt(EXIT_OUT_OF_MEMORY);
+        }
+        System.getLogger(ChatDemo.class.getName()).log(System.Logger.Level.ERROR,
+                "uncaught exception in thread '" + thread.getName() + "'", e);
     }
 
     /**
@@ -70,20 +93,26 @@ public final class ChatDemo {
                 err.print(CommandLine.USAGE);
                 yield new Outcome.Exit(EXIT_USAGE);
             }
-            case CommandLine.Run(String host, int port) -> startServer(host, port, out, err);
+            case CommandLine.Run(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis) ->
+                    startServer(host, port, exposure, redis, out, err);
         };
     }
 
-    private static Outcome startServer(String host, int port, PrintStream out, PrintStream err) {
+    private static Outcome startServer(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis,
+                                       PrintStream out, PrintStream err) {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             err.println("chat-demo: cannot listen on " + host + ": unknown host; choose another with --host");
             return new Outcome.Exit(EXIT_CANNOT_START);
         }
         try {
-            DemoServer server = DemoServer.start(address);
+            DemoConfig.Builder config = DemoConfig.builder().exposure(exposure);
+            redis.ifPresent(config::redis);
+            DemoServer server = DemoServer.start(address, config.build());
             out.println("chat-demo: open " + server.baseUri() + " (listening on " + host + ":" + server.port()
-                    + "; /ws chat, /ws/raw broadcast, /metrics; Ctrl-C stops)");
+                    + "; /ws chat, /ws/raw broadcast, /metrics"
+                    + redis.map(r -> "; cluster node " + server.broker().orElseThrow().nodeId() + " on " + r).orElse("")
+                    + "; Ctrl-C stops)");
             out.flush();
             return new Outcome.Running(server);
         } catch (BindException e) {

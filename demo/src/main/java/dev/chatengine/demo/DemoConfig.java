@@ -1,7 +1,11 @@
 package dev.chatengine.demo;
 
+import java.net.URI;
+import java.util.Optional;
+
 import dev.chatengine.engine.HubConfig;
 import dev.chatengine.engine.chat.ChatConfig;
+import dev.chatengine.transport.jdk.server.HandshakeLimits;
 import dev.chatengine.transport.jdk.server.WebSocketConfig;
 
 import java.time.Clock;
@@ -25,9 +29,15 @@ import java.util.Objects;
  * @param webSocket     the WebSocket transport's settings for both endpoints (message size, origin policy)
  * @param clock         the clock of the chat's message timestamps
  * @param shutdownGrace longest {@link DemoServer#stop()} waits for clients to finish their close handshakes
+ * @param handshakeLimits the handshake and connection limits of both endpoints (they share one count);
+ *                      they replace {@code webSocket}'s, and get the hubs' memory budget
+ * @param exposure      TLS, who may read {@code /metrics}, trusted proxies
+ * @param redis         {@code redis://HOST:PORT} of the Redis the nodes of a cluster share (see the module
+ *                      cluster-redis); empty (the default) for a single node with everything in process
  */
 public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, WebSocketConfig webSocket,
-                         InstantSource clock, Duration shutdownGrace) {
+                         InstantSource clock, Duration shutdownGrace, HandshakeLimits handshakeLimits,
+                         Exposure exposure, Optional<URI> redis) {
 
     /** Long enough for a close handshake over a slow link, short enough that Ctrl-C feels immediate. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(3);
@@ -39,6 +49,9 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
         Objects.requireNonNull(webSocket, "webSocket");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(handshakeLimits, "handshakeLimits");
+        Objects.requireNonNull(exposure, "exposure");
+        Objects.requireNonNull(redis, "redis");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative: " + shutdownGrace);
         }
@@ -62,6 +75,9 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
         private WebSocketConfig webSocket = WebSocketConfig.defaults();
         private InstantSource clock = Clock.systemUTC();
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private HandshakeLimits handshakeLimits = HandshakeLimits.defaults();
+        private Exposure exposure = Exposure.defaults();
+        private Optional<URI> redis = Optional.empty();
 
         private Builder() {
         }
@@ -96,8 +112,24 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
             return this;
         }
 
+        public Builder handshakeLimits(HandshakeLimits limits) {
+            this.handshakeLimits = limits;
+            return this;
+        }
+
+        Builder exposure(Exposure exposure) {
+            this.exposure = exposure;
+            return this;
+        }
+
+        /** Join the cluster of nodes sharing the Redis at {@code uri} ({@code redis://HOST:PORT}). */
+        public Builder redis(URI uri) {
+            this.redis = Optional.of(uri);
+            return this;
+        }
+
         public DemoConfig build() {
-            return new DemoConfig(chatHub, rawHub, chat, webSocket, clock, shutdownGrace);
+            return new DemoConfig(chatHub, rawHub, chat, webSocket, clock, shutdownGrace, handshakeLimits, exposure, redis);
         }
     }
 }

@@ -1,17 +1,32 @@
 package dev.chatengine.demo;
 
+import dev.chatengine.cluster.redis.RedisBroker;
+import dev.chatengine.cluster.redis.RedisClusterConfig;
+
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.chat.ChatService;
+import dev.chatengine.transport.jdk.server.AcceptGuard;
+import dev.chatengine.transport.jdk.server.HandshakeLimits;
+import dev.chatengine.transport.jdk.server.HttpServerProperties;
+import dev.chatengine.transport.jdk.server.WebSocketConfig;
 import dev.chatengine.transport.jdk.server.WebSocketHandler;
 
+import javax.net.ssl.SSLContext;
+
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Set;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +65,8 @@ public final class DemoServer implements AutoCloseable {
     private final Hub chatHub;
     private final Hub rawHub;
     private final ChatService chatService;
+    /** The cluster broker with {@code --redis}, else null (the in-process broker). */
+    private final RedisBroker broker;
     private final WebSocketHandler chatSocket;
     private final WebSocketHandler rawSocket;
     private final DemoConfig config;
@@ -58,8 +75,9 @@ public final class DemoServer implements AutoCloseable {
     private boolean stopped;
 
     private DemoServer(HttpServer http, ExecutorService executor, Hub chatHub, Hub rawHub, ChatService chatService,
-                       WebSocketHandler chatSocket, WebSocketHandler rawSocket, DemoConfig config) {
+                       RedisBroker broker, WebSocketHandler chatSocket, WebSocketHandler rawSocket, DemoConfig config) {
         this.chatService = chatService;
+        this.broker = broker;
         this.http = http;
         this.executor = executor;
         this.chatHub = chatHub;
@@ -67,7 +85,7 @@ public final class DemoServer implements AutoCloseable {
         this.chatSocket = chatSocket;
         this.rawSocket = rawSocket;
         this.config = config;
-        this.baseUri = URI.create("http://" + hostForUri(http.getAddress()) + ":" + http.getAddress().getPort() + "/");
+        this.baseUri = URI.create((http instanceof HttpsServer ? "https://" : "http://") + hostForUri(http.getAddress()) + ":" + http.getAddress().getPort() + "/");
     }
 
     /** Starts a server with {@link DemoConfig#defaults()} on {@code address} (port 0 picks a free port). */
@@ -85,28 +103,53 @@ public final class DemoServer implements AutoCloseable {
     public static DemoServer start(InetSocketAddress address, DemoConfig config) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
+        HandshakeLimits limits = withMaxConnections(config.handshakeLimits(), config.exposure())
+                .withTrustedProxies(trustedProxies(config.exposure()));
+        // HttpServer reads its own limits once, at its first create: set them before (HttpServerProperties).
+        HttpServerProperties.apply(limits);
+        SSLContext tls = config.exposure().tlsKeystore().isPresent()
+                ? DemoTls.context(config.exposure().tlsKeystore().get(), config.exposure().tlsPassword()) : null;
         // Bind first: a busy port then fails before anything else was started (and logged).
-        HttpServer http = HttpServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
+        HttpServer http = bind(address, tls);
+        AcceptGuard.install(http);
         Hub chatHub = null;
         Hub rawHub = null;
         ExecutorService executor = null;
+        RedisBroker broker = null;
         try {
             chatHub = Hub.create(config.chatHub(), WebSocketHandler.messageEncoder());
             rawHub = Hub.create(config.rawHub(), WebSocketHandler.messageEncoder());
             executor = Executors.newVirtualThreadPerTaskExecutor();
             Hub chat = chatHub;
             Hub rawBroadcast = rawHub;
-            ChatService chatService = new ChatService(chatHub, config.chat(), config.clock());
+            ChatService.Builder chatBuilder = ChatService.builder(chatHub).config(config.chat()).clock(config.clock());
+            if (config.redis().isPresent()) {
+                broker = RedisBroker.create(RedisClusterConfig.builder(config.redis().get()).build());
+                chatBuilder.broker(broker);
+            }
+            ChatService chatService = chatBuilder.build();
+            RedisBroker clusterBroker = broker;
             RawBroadcastHandler raw = new RawBroadcastHandler(rawHub);
-            WebSocketHandler chatSocket = WebSocketHandler.create(config.webSocket(), connection -> chat.serve(connection, chatService));
-            WebSocketHandler rawSocket = WebSocketHandler.create(config.webSocket(), connection -> rawBroadcast.serve(connection, raw));
+            // One config for both endpoints: they share its ConnectionGate, so the connection cap is the server's.
+            // Past either hub's memory budget new upgrades get 503 (the hubs shed their heaviest clients meanwhile).
+            java.util.function.BooleanSupplier configured = limits.overMemoryBudget();
+            WebSocketConfig webSocket = config.webSocket().withHandshakeLimits(limits.withOverMemoryBudget(
+                    () -> chat.isOverMemoryBudget() || rawBroadcast.isOverMemoryBudget() || configured.getAsBoolean()));
+            WebSocketHandler chatSocket = WebSocketHandler.create(webSocket, connection -> chat.serve(connection, chatService));
+            WebSocketHandler rawSocket = WebSocketHandler.create(webSocket, connection -> rawBroadcast.serve(connection, raw));
 
-            DemoServer server = new DemoServer(http, executor, chatHub, rawHub, chatService, chatSocket, rawSocket, config);
+            DemoServer server = new DemoServer(http, executor, chatHub, rawHub, chatService, broker, chatSocket, rawSocket,
+                    config);
             http.createContext("/", StaticResources.chatPage());
             http.createContext("/ws", Http.exactPath("/ws", chatSocket));
             http.createContext("/ws/raw", Http.exactPath("/ws/raw", rawSocket));
             http.createContext("/healthz", Http.getText("/healthz", Http.TEXT_PLAIN, () -> "ok\n"));
-            http.createContext("/metrics", Http.getText("/metrics", PrometheusText.CONTENT_TYPE, server::metricsText));
+            // Readiness, not liveness: 503 while Redis is unreachable, so an orchestrator routes around this node
+            // without restarting it (it keeps its local clients and reconnects by itself).
+            http.createContext("/readyz", Http.readiness("/readyz",
+                    () -> clusterBroker == null || clusterBroker.isReady(), "Redis is unreachable"));
+            http.createContext("/metrics", Http.restricted(config.exposure().metricsToken(),
+                    Http.getText("/metrics", PrometheusText.CONTENT_TYPE, server::metricsText)));
             http.setExecutor(executor);
             http.start();
             return server;
@@ -121,8 +164,40 @@ public final class DemoServer implements AutoCloseable {
             if (executor != null) {
                 executor.shutdownNow();
             }
+            if (broker != null) {
+                broker.close();
+            }
             throw e;
         }
+    }
+
+    private static HttpServer bind(InetSocketAddress address, SSLContext tls) throws IOException {
+        if (tls == null) {
+            return HttpServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
+        }
+        HttpsServer https = HttpsServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return https;
+    }
+
+    /** {@code --max-connections N}: the WebSocket cap N, HttpServer's hard cap above it by the usual margin. */
+    private static HandshakeLimits withMaxConnections(HandshakeLimits limits, Exposure exposure) {
+        if (exposure.maxConnections().isEmpty()) {
+            return limits;
+        }
+        int soft = exposure.maxConnections().getAsInt();
+        return new HandshakeLimits(limits.headDeadline(), limits.maxHeadBytes(), limits.hardMaxHeadBytes(), soft,
+                Math.max(soft + Math.max(8, soft / 9), soft), limits.maxConnectionsPerAddress(),
+                limits.handshakesPerSecondPerAddress(), limits.handshakeBurstPerAddress(), limits.exemptLoopback(),
+                limits.trustedProxies(), limits.overMemoryBudget(), limits.retryAfter());
+    }
+
+    private static Set<InetAddress> trustedProxies(Exposure exposure) throws IOException {
+        Set<InetAddress> proxies = new HashSet<>();
+        for (String literal : exposure.trustedProxies()) {
+            proxies.add(InetAddress.getByName(literal)); // a literal (checked by the command line): no lookup
+        }
+        return proxies;
     }
 
     /** The port the server listens on (the real one when it was started with port 0). */
@@ -137,12 +212,17 @@ public final class DemoServer implements AutoCloseable {
 
     /** The {@code ws://} address of {@code path} on this server, for example {@code webSocketUri("/ws/raw")}. */
     public URI webSocketUri(String path) {
-        return URI.create("ws://" + baseUri.getRawAuthority() + path);
+        return URI.create((baseUri.getScheme().equals("https") ? "wss://" : "ws://") + baseUri.getRawAuthority() + path);
     }
 
     /** The hub behind {@code /ws} (the chat protocol): tests read its clients and drop them. */
     public Hub chatHub() {
         return chatHub;
+    }
+
+    /** The cluster broker when started with {@code --redis}. */
+    public Optional<RedisBroker> broker() {
+        return Optional.ofNullable(broker);
     }
 
     /** The hub behind {@code /ws/raw}. */
@@ -159,7 +239,8 @@ public final class DemoServer implements AutoCloseable {
         Map<String, MetricsSnapshot> byEndpoint = new LinkedHashMap<>();
         byEndpoint.put("ws", MetricsSnapshot.of(chatHub.metrics()));
         byEndpoint.put("raw", MetricsSnapshot.of(rawHub.metrics()));
-        return PrometheusText.render(byEndpoint, ChatSnapshot.of(chatService.metrics()));
+        String text = PrometheusText.render(byEndpoint, ChatSnapshot.of(chatService.metrics()));
+        return broker == null ? text : text + PrometheusText.broker(broker.metrics());
     }
 
     /**
@@ -183,6 +264,9 @@ public final class DemoServer implements AutoCloseable {
         chatSocket.closeAll(grace);
         rawSocket.closeAll(grace);
         http.stop(HTTP_STOP_DELAY_SECONDS);
+        if (broker != null) {
+            broker.close(); // after the hub: the clients' leaves and name releases went to Redis first
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(EXECUTOR_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -31,6 +31,23 @@ final class Http {
         };
     }
 
+    /**
+     * A GET (and HEAD) readiness endpoint at exactly {@code path}: 200 {@code ready} while {@code ready} is
+     * true, 503 {@code not ready: <why>} otherwise.
+     */
+    static HttpHandler readiness(String path, java.util.function.BooleanSupplier ready, String whyNot) {
+        return exactPath(path, exchange -> {
+            try (exchange) {
+                if (allowGetOrHead(exchange)) {
+                    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                    boolean ok = ready.getAsBoolean();
+                    send(exchange, ok ? 200 : 503, TEXT_PLAIN,
+                            (ok ? "ready\n" : "not ready: " + whyNot + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        });
+    }
+
     /** A GET (and HEAD) endpoint at exactly {@code path} that answers 200 with {@code body()} as {@code contentType}. */
     static HttpHandler getText(String path, String contentType, Supplier<String> body) {
         return exactPath(path, exchange -> {
@@ -41,6 +58,39 @@ final class Http {
                 }
             }
         });
+    }
+
+    /**
+     * {@code handler} for local clients only, or, with a {@code token}, for clients sending
+     * {@code Authorization: Bearer TOKEN}; others get 403 (or 401 when a token is wanted). A request
+     * carrying {@code X-Forwarded-For} is never local: a reverse proxy on this host would otherwise
+     * pass anyone's request on as loopback's.
+     */
+    static HttpHandler restricted(java.util.Optional<String> token, HttpHandler handler) {
+        byte[] expected = token.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
+        return exchange -> {
+            boolean allowed;
+            if (expected != null) {
+                String given = exchange.getRequestHeaders().getFirst("Authorization");
+                allowed = given != null && java.security.MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
+            } else {
+                allowed = exchange.getRemoteAddress().getAddress().isLoopbackAddress()
+                        && !exchange.getRequestHeaders().containsKey("X-Forwarded-For");
+            }
+            if (allowed) {
+                handler.handle(exchange);
+                return;
+            }
+            try (exchange) {
+                if (expected != null) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                    send(exchange, 401, TEXT_PLAIN, "token required\n".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    send(exchange, 403, TEXT_PLAIN, "local clients only (start with --metrics-token to allow others)\n"
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        };
     }
 
     /**

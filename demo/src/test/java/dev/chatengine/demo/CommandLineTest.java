@@ -4,13 +4,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommandLineTest {
 
     @Test
-    void noArgumentsMeanAllInterfacesOnPort8080() {
-        assertThat(CommandLine.parse()).isEqualTo(new CommandLine.Run("0.0.0.0", 8080));
+    void noArgumentsMeanLoopbackOnPort8080() {
+        assertThat(CommandLine.parse()).isEqualTo(new CommandLine.Run("127.0.0.1", 8080));
+    }
+
+    @Test
+    void exposureFlags() {
+        CommandLine parsed = CommandLine.parse("--host", "0.0.0.0", "--tls-keystore", "chat.p12", "--tls-password=secret",
+                "--metrics-token", "t0k", "--trusted-proxy", "10.0.0.2", "--trusted-proxy", "::1");
+        assertThat(parsed).isEqualTo(new CommandLine.Run("0.0.0.0", 8080, new Exposure(Optional.of(Path.of("chat.p12")),
+                "secret", Optional.of("t0k"), List.of("10.0.0.2", "::1"))));
+        assertThat(CommandLine.parse("--trusted-proxy", "proxy.example"))
+                .isEqualTo(new CommandLine.Invalid("--trusted-proxy takes a literal IP address, not 'proxy.example'"));
+        assertThat(CommandLine.parse("--metrics-token=")).isEqualTo(new CommandLine.Invalid("--metrics-token needs a value"));
     }
 
     @Test
@@ -43,6 +58,18 @@ class CommandLineTest {
 
     @Test
     void usageNamesEveryFlagAndTheDefaults() {
-        assertThat(CommandLine.USAGE).contains("--host H", "--port P", "--help", "default 0.0.0.0", "default 8080");
+        assertThat(CommandLine.USAGE).contains("--host H", "--port P", "--help", "default 127.0.0.1", "default 8080",
+                "--tls-keystore F", "--metrics-token T", "--trusted-proxy IP");
+    }
+
+    @Test
+    void redisJoinsTheClusterAndMustBeARedisUriWithHostAndPort() {
+        assertThat(CommandLine.parse("--redis", "redis://127.0.0.1:6379")).isEqualTo(new CommandLine.Run("127.0.0.1", 8080,
+                Exposure.defaults(), Optional.of(java.net.URI.create("redis://127.0.0.1:6379"))));
+        assertThat(CommandLine.parse("--redis=redis://r:7000")).isInstanceOf(CommandLine.Run.class);
+        for (String bad : List.of("127.0.0.1:6379", "http://h:1", "redis://h", "redis://h:1/db", "redis://")) {
+            assertThat(CommandLine.parse("--redis", bad)).as(bad).isInstanceOf(CommandLine.Invalid.class);
+        }
+        assertThat(CommandLine.USAGE).contains("--redis redis://HOST:PORT", "/readyz");
     }
 }

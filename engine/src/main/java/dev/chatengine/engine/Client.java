@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One connected client of a {@link Hub}: its send queue, its rooms, and a slot for the
@@ -19,26 +18,30 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The hub makes a client when a transport hands it a connection ({@link Hub#serve}); the
  * application meets it in its {@link ClientHandler} and may keep it, send to it, put it in rooms
  * and close it. Sending never blocks: the message goes into the client's bounded send queue
- * (capacity {@link HubConfig#sendQueueCapacity()}), and the client's write pump writes it. A client
- * whose queue is full is dropped as a {@link DisconnectReason#SLOW_CONSUMER}, so that nobody ever
- * waits for it.
+ * ({@link HubConfig#sendQueueCapacity()} messages and {@link HubConfig#sendQueueBytes()} bytes), and
+ * the client's write pump writes it. A client whose queue is full is dropped as a
+ * {@link DisconnectReason#SLOW_CONSUMER}, so that nobody ever waits for it.
  *
  * <p>Life cycle: open until {@link #close} (by the application, the peer, the transport or the hub);
- * then closing: its queue is discarded, the transport's close is sent, {@link ClientHandler#onClose}
- * runs, and it leaves every room and the hub.
+ * then closing: what was already queued is written and then the transport's close (for a drop, the
+ * queue is discarded instead and the close is attempted briefly), {@link ClientHandler#onClose} runs,
+ * and it leaves every room and the hub.
+ *
+ * <p>This is the application's handle: the machinery behind it (the queue, park flag, ping deadline
+ * and timestamps) belongs to the client's {@link WritePump}.
  */
 public final class Client {
 
     private static final System.Logger LOG = System.getLogger(Client.class.getName());
 
     private static final VarHandle CLOSE_REASON;
-    private static final VarHandle CONSUMER_PARKED;
+    private static final VarHandle APPLICATION_CLOSE;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CLOSE_REASON = lookup.findVarHandle(Client.class, "closeReason", DisconnectReason.class);
-            CONSUMER_PARKED = lookup.findVarHandle(Client.class, "consumerParked", int.class);
+            APPLICATION_CLOSE = lookup.findVarHandle(Client.class, "applicationClose", ApplicationClose.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -48,33 +51,16 @@ public final class Client {
     private final Connection connection;
     private final HubMetrics metrics;
     private final HubListeners listeners;
-    private final SendQueue queue;
-    private final Thread writer;
+    private final WritePump pump;
     private final Set<Room> rooms = ConcurrentHashMap.newKeySet(4);
 
     private volatile Object attachment;
     /** Null while open; the first reason given to {@link #close} afterwards. */
     @SuppressWarnings("unused") // accessed through CLOSE_REASON
     private volatile DisconnectReason closeReason;
-    /**
-     * 1 while the write pump is parked or about to park. A producer that sees 1 after queuing a
-     * message CASes it to 0 and unparks the pump; a producer that sees 0 does nothing, so under
-     * load (the pump busy) an offer costs no unpark. The pump sets 1 and then re-checks the queue
-     * before parking (a Dekker handshake over the queue's volatile producer index), so no wake-up is lost.
-     */
-    @SuppressWarnings("unused") // accessed through CONSUMER_PARKED
-    private volatile int consumerParked;
-
-    /** {@link System#nanoTime()} at which the write pump's next ping is due; written by the write pump, read by the reaper. */
-    private volatile long nextPingNanos = Long.MAX_VALUE;
-
-    /** {@link #now()} of the last inbound event (message, pong, close); written by the read pump. */
-    private volatile long lastActivityNanos;
-    /** {@link #now()} when the write pump's current write began; 0 while it is not writing. */
-    private volatile long writeStartedNanos;
-    /** {@link #now()} when the client began closing; 0 while open (and for a moment after). */
-    private volatile long closeStartedNanos;
-    private volatile boolean aborted;
+    /** The code and reason of the first {@link #close(int, String)}, set before {@link #closeReason} becomes APPLICATION. */
+    @SuppressWarnings("unused") // written through APPLICATION_CLOSE
+    private volatile ApplicationClose applicationClose;
     /** Set once the hub starts removing the client from its rooms; joins after that are refused. */
     private volatile boolean gone;
 
@@ -83,10 +69,7 @@ public final class Client {
         this.connection = connection;
         this.metrics = metrics;
         this.listeners = listeners;
-        this.queue = new SendQueue(config.sendQueueCapacity());
-        this.lastActivityNanos = now();
-        this.writer = Thread.ofVirtual().name("chat-write-" + id)
-                .unstarted(new WritePump(this, connection, queue, config, metrics));
+        this.pump = new WritePump(this, connection, config, metrics);
     }
 
     /** A number unique within the hub, counting from 1. */
@@ -121,9 +104,9 @@ public final class Client {
     }
 
     /**
-     * Queues {@code message} for this client without blocking. If the queue is full the client is
-     * dropped as {@link DisconnectReason#SLOW_CONSUMER}. Returns false when the message was not
-     * queued (the client is closing, or was just dropped).
+     * Queues {@code message} for this client without blocking. If the queue is full (in messages or
+     * in bytes) the client is dropped as {@link DisconnectReason#SLOW_CONSUMER}. Returns false when
+     * the message was not queued (the client is closing, or was just dropped).
      *
      * <p>To send the same message to many clients, encode it once ({@link Hub#encoder()}) and send
      * the same {@link EncodedMessage}; to keep a room's order, send through {@link Room} instead.
@@ -133,14 +116,7 @@ public final class Client {
         if (closeReason != null) {
             return false;
         }
-        if (!queue.offer(message)) {
-            close(DisconnectReason.SLOW_CONSUMER);
-            return false;
-        }
-        if (consumerParked != 0 && CONSUMER_PARKED.compareAndSet(this, 1, 0)) {
-            LockSupport.unpark(writer);
-        }
-        return true;
+        return offer(new Outgoing(message, 1, metrics));
     }
 
     /** The rooms this client is a member of (a snapshot). */
@@ -169,44 +145,78 @@ public final class Client {
         return closeReason;
     }
 
+    /**
+     * The code and reason given to {@link #close(int, String)}, when that is how the client closed
+     * ({@link #closeReason()} is {@link DisconnectReason#APPLICATION}); empty otherwise.
+     */
+    public Optional<ApplicationClose> applicationClose() {
+        return closeReason == DisconnectReason.APPLICATION ? Optional.ofNullable(applicationClose) : Optional.empty();
+    }
+
     /** Messages queued and not yet written. */
     public int queuedMessages() {
-        return queue.size();
+        return pump.queuedMessages();
+    }
+
+    /** Wire bytes queued and not yet written (a shared broadcast counts in full in each queue holding it). */
+    public long queuedBytes() {
+        return pump.queuedBytes();
     }
 
     /**
-     * Closes the client for {@code reason}: what is queued is discarded, the transport's close is sent
-     * by the write pump, and the client leaves its rooms and the hub once its pumps have stopped.
-     * Idempotent: the first reason wins. Never blocks.
+     * Closes the client for {@code reason}, once: the first reason wins. Never blocks.
      *
-     * <p>A drop for {@link DisconnectReason#WRITE_TIMEOUT}, or for {@link DisconnectReason#SLOW_CONSUMER}
-     * while the write pump is in the middle of a write, also aborts the connection at once: the pump
-     * cannot send a close frame past a write that is not moving, and the socket must close anyway.
-     * Any other closing client whose handshake takes longer than {@link HubConfig#closeTimeout()} is
-     * aborted by the hub.
+     * <p>A drop ({@link DisconnectReason#isDrop()}) discards what is queued; the transport's close is
+     * sent only if the socket takes it within a second, then the connection is cut (at once for
+     * {@link DisconnectReason#WRITE_TIMEOUT}: the write in progress is not moving). Any other reason
+     * lets the write pump write what was already queued, then the transport's close; a client whose
+     * close takes longer than {@link HubConfig#closeTimeout()} is cut by the hub. The client then
+     * leaves its rooms and the hub once its pumps have stopped.
      */
     public void close(DisconnectReason reason) {
         Objects.requireNonNull(reason, "reason");
         if (!CLOSE_REASON.compareAndSet(this, null, reason)) {
             return;
         }
-        closeStartedNanos = now();
         if (reason.isDrop()) {
             metrics.clientDropped(reason);
             if (reason == DisconnectReason.SLOW_CONSUMER) {
-                metrics.queueDepthSeen(queue.capacity());
+                metrics.queueDepthSeen(pump.queueCapacity());
             }
             LOG.log(System.Logger.Level.INFO, () -> "dropping client " + id + " (" + remoteAddress() + "): " + reason);
         } else {
             LOG.log(System.Logger.Level.DEBUG, () -> "closing client " + id + " (" + remoteAddress() + "): " + reason);
         }
-        if (reason == DisconnectReason.WRITE_TIMEOUT
-                || (reason == DisconnectReason.SLOW_CONSUMER && writeStartedNanos != 0)) {
-            abort();
-        }
-        LockSupport.unpark(writer);
+        pump.closing(reason);
         if (reason.isDrop()) {
             listeners.dropped(this, reason);
+        }
+    }
+
+    /**
+     * Closes the client with the application's own close code and reason, which the transport sends
+     * exactly (for WebSocket, the close frame's code and reason), after what was already queued.
+     * {@link ClientHandler#onClose} then gets {@link DisconnectReason#APPLICATION} and
+     * {@link #applicationClose()} the code and reason. Idempotent like {@link #close(DisconnectReason)}:
+     * if the client is already closing, nothing changes. Never blocks.
+     *
+     * <pre>{@code
+     * client.close(4000, "replaced");   // the user logged in elsewhere
+     * }</pre>
+     *
+     * @param code   1000, 1001, 1008, 1011, 1013 or 4000-4999 (see {@link ApplicationClose})
+     * @param reason at most 123 bytes of UTF-8; may be empty
+     * @throws IllegalArgumentException when the code or the reason is not allowed
+     */
+    public void close(int code, String reason) {
+        ApplicationClose close = new ApplicationClose(code, Objects.requireNonNull(reason, "reason"));
+        if (closeReason != null) {
+            return;
+        }
+        // The first close(int, String) stores its code before it races for closeReason, so whoever
+        // sees APPLICATION sees that code.
+        if (APPLICATION_CLOSE.compareAndSet(this, null, close)) {
+            close(DisconnectReason.APPLICATION);
         }
     }
 
@@ -227,102 +237,25 @@ public final class Client {
         return connection;
     }
 
-    void startWriter() {
-        writer.start();
-    }
-
-    /** Waits for the write pump to end; if interrupted, aborts the connection (which ends it soon) and keeps waiting. */
-    void awaitWriter() {
-        boolean interrupted = false;
-        while (writer.isAlive()) {
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-                abort();
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    WritePump pump() {
+        return pump;
     }
 
     /**
-     * Write pump: parks until a message or a close arrives, or the reaper says a ping is due
-     * ({@link #wakeWriterIfPingDue}). An untimed park: a timed one would arm and cancel a scheduler
-     * timer on every park and wake-up, which under load was a quarter of the server's time.
+     * Queues {@code message}, for which the caller counted this client as one holder; releases that
+     * hold when it is not queued. A full queue drops the client.
      */
-    void awaitWork() {
-        CONSUMER_PARKED.setVolatile(this, 1);
-        if (queue.isEmpty() && closeReason == null && !isPingDue(System.nanoTime())) {
-            LockSupport.park(this);
+    boolean offer(Outgoing message) {
+        if (closeReason != null) {
+            message.release();
+            return false;
         }
-        CONSUMER_PARKED.setVolatile(this, 0);
-    }
-
-    /** Write pump: when its next ping is due, as {@link System#nanoTime()}. */
-    void pingDueAt(long nanoTime) {
-        nextPingNanos = nanoTime;
-    }
-
-    boolean isPingDue(long nanoTime) {
-        return nanoTime - nextPingNanos >= 0;
-    }
-
-    /** Reaper: wakes a parked write pump whose ping is due; a pump that is not parked sees it by itself. */
-    void wakeWriterIfPingDue(long nanoTime) {
-        if (isPingDue(nanoTime) && consumerParked != 0 && CONSUMER_PARKED.compareAndSet(this, 1, 0)) {
-            LockSupport.unpark(writer);
+        if (!pump.offer(message)) {
+            message.release();
+            close(DisconnectReason.SLOW_CONSUMER);
+            return false;
         }
-    }
-
-    void markActivity() {
-        lastActivityNanos = now();
-    }
-
-    void writeStarted() {
-        writeStartedNanos = now();
-    }
-
-    void writeEnded() {
-        writeStartedNanos = 0;
-    }
-
-    boolean isAborted() {
-        return aborted;
-    }
-
-    /** Cuts the connection now (idempotent); never waits for the client. */
-    void abort() {
-        if (aborted) {
-            return;
-        }
-        aborted = true;
-        try {
-            connection.abort();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "abort of client " + id + " failed", e);
-        }
-    }
-
-    /**
-     * The hub's watchdog, on each tick: drops a client stuck in one write, or silent for too long,
-     * and cuts a client that has been closing for too long. Never waits on the client.
-     */
-    void checkTimeouts(long now, long writeTimeoutNanos, long pongWaitNanos, long closeTimeoutNanos) {
-        long writeStarted = writeStartedNanos;
-        if (writeStarted != 0 && now - writeStarted > writeTimeoutNanos) {
-            close(DisconnectReason.WRITE_TIMEOUT);
-            abort();
-        }
-        if (closeReason == null && now - lastActivityNanos > pongWaitNanos) {
-            close(DisconnectReason.IDLE_TIMEOUT);
-        }
-        long closeStarted = closeStartedNanos;
-        if (closeStarted != 0 && !aborted && now - closeStarted > closeTimeoutNanos) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "client " + id + " did not finish closing in time; aborting");
-            abort();
-        }
+        return true;
     }
 
     boolean isMemberOf(Room room) {

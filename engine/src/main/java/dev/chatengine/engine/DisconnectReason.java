@@ -18,6 +18,11 @@ public enum DisconnectReason {
     /** The application closed the client on purpose (policy). */
     POLICY(false),
     /**
+     * The application closed the client with a code and reason of its own,
+     * {@link Client#close(int, String)}; {@link Client#applicationClose()} gives them.
+     */
+    APPLICATION(false),
+    /**
      * The application failed handling this client: a {@link ClientHandler} callback threw. The
      * server's fault, not the client's (the WebSocket transport says 1011, internal error).
      */
@@ -29,7 +34,12 @@ public enum DisconnectReason {
     /** Dropped: one write to the client blocked longer than the write timeout. */
     WRITE_TIMEOUT(true),
     /** Dropped: nothing, not even a pong, arrived from the client within the pong wait. */
-    IDLE_TIMEOUT(true);
+    IDLE_TIMEOUT(true),
+    /**
+     * Shed: the hub's queued messages were over its memory budget ({@link HubConfig#memoryBudgetBytes()})
+     * and this client held among the most of them; it may try again later (WebSocket: 1013).
+     */
+    MEMORY_BUDGET(true);
 
     private final boolean drop;
 
@@ -37,7 +47,11 @@ public enum DisconnectReason {
         this.drop = drop;
     }
 
-    /** True when the hub dropped the client for its own health (counted in {@link HubMetrics#dropped}). */
+    /**
+     * True when the hub dropped the client for its own health (counted in {@link HubMetrics#dropped}):
+     * what was queued for it is discarded, and its close goes out only if the socket takes it at once.
+     * Every other close goes out after what was already queued.
+     */
     public boolean isDrop() {
         return drop;
     }

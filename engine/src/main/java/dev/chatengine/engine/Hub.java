@@ -55,12 +55,15 @@ public final class Hub implements AutoCloseable {
     /** How long {@link #shutdown} waits, after cutting the connections that remain, for their pumps to finish. */
     static final Duration ABORT_SETTLE_TIME = Duration.ofSeconds(1);
 
+    /** Shedding frees down to this share of the memory budget, so that one message more does not shed again at once. */
+    static final int SHED_TARGET_PERCENT = 90;
+
     /** What {@link Room#atomicallyUnlessRetired} returns for a retired room in {@link #atomically(String, Function)}. */
     private static final Object RETIRED = new Object();
 
     private final HubConfig config;
     private final MessageEncoder encoder;
-    private final HubMetrics metrics = new HubMetrics(this);
+    private final HubMetrics metrics;
     private final HubListeners listeners = new HubListeners();
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Client> clients = new ConcurrentHashMap<>();
@@ -75,6 +78,7 @@ public final class Hub implements AutoCloseable {
     private Hub(HubConfig config, MessageEncoder encoder) {
         this.config = Objects.requireNonNull(config, "config");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
+        this.metrics = new HubMetrics(this, config.memoryBudgetBytes());
         this.reaper = new Reaper(this, config);
         this.reaperThread = Thread.ofVirtual().name("chat-hub-reaper").unstarted(reaper);
     }
@@ -135,7 +139,7 @@ public final class Hub implements AutoCloseable {
     public Room room(String name) {
         Objects.requireNonNull(name, "name");
         Room room = rooms.get(name);
-        return room != null ? room : rooms.computeIfAbsent(name, Room::new);
+        return room != null ? room : rooms.computeIfAbsent(name, n -> new Room(n, metrics));
     }
 
     /** The room named {@code name}, if it exists. */
@@ -221,6 +225,17 @@ public final class Hub implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * True while the messages waiting in the send queues ({@link HubMetrics#queuedBytes()}, each shared
+     * message once) are over {@link HubConfig#memoryBudgetBytes()}. A transport should refuse new
+     * connections meanwhile (the WebSocket handler answers 503); the hub itself sheds the clients
+     * holding the most with {@link DisconnectReason#MEMORY_BUDGET} until it is back under budget.
+     * Cheap: one volatile read.
+     */
+    public boolean isOverMemoryBudget() {
+        return metrics.isOverMemoryBudget();
+    }
+
     /** True once {@link #shutdown} has begun. */
     public boolean isShutdown() {
         return shuttingDown;
@@ -251,13 +266,13 @@ public final class Hub implements AutoCloseable {
             if (!awaitNoClients(grace)) {
                 LOG.log(System.Logger.Level.INFO, () -> clients.size() + " clients did not close within " + grace + "; cutting them");
                 for (Client client : clients.values()) {
-                    client.abort();
+                    client.pump().abort();
                 }
                 awaitNoClients(ABORT_SETTLE_TIME);
             }
         } catch (InterruptedException e) {
             interrupted = true;
-            clients.values().forEach(Client::abort);
+            clients.values().forEach(client -> client.pump().abort());
         }
         reaper.stop(reaperThread);
         if (!interrupted) {
@@ -309,6 +324,52 @@ public final class Hub implements AutoCloseable {
     /** A live, weakly consistent view, for the reaper (no copy per tick). */
     Collection<Client> clientsView() {
         return clients.values();
+    }
+
+    /** Metrics, when a message takes the queued bytes past the budget: the reaper sheds, off the sender's thread. */
+    void memoryBudgetExceeded() {
+        reaper.requestShed(reaperThread);
+    }
+
+    /**
+     * Reaper: while over the memory budget, closes the open clients holding the most queued bytes
+     * ({@link DisconnectReason#MEMORY_BUDGET}: their queues are discarded) until what they and the
+     * clients already closing hold would bring the total down to {@link #SHED_TARGET_PERCENT}% of the
+     * budget. Bytes shared by several queues may be counted more than once here, so it may shed
+     * fewer than needed; it runs again on the next message over budget or the next tick.
+     */
+    void shedIfOverBudget() {
+        long total = metrics.queuedBytes();
+        long budget = config.memoryBudgetBytes();
+        if (total <= budget) {
+            return;
+        }
+        long toFree = total - budget / 100 * SHED_TARGET_PERCENT;
+        List<Client> open = new java.util.ArrayList<>();
+        long freeing = 0;
+        for (Client client : clients.values()) {
+            long bytes = client.queuedBytes();
+            if (!client.isOpen()) {
+                freeing += bytes;
+            } else if (bytes > 0) {
+                open.add(client);
+            }
+        }
+        open.sort(java.util.Comparator.comparingLong(Client::queuedBytes).reversed());
+        int shed = 0;
+        for (Client client : open) {
+            if (freeing >= toFree) {
+                break;
+            }
+            freeing += client.queuedBytes();
+            client.close(DisconnectReason.MEMORY_BUDGET);
+            shed++;
+        }
+        int count = shed;
+        if (count > 0) {
+            LOG.log(System.Logger.Level.WARNING, () -> "queued messages (" + total + " bytes) over the memory budget ("
+                    + budget + " bytes): shed the " + count + " clients holding the most");
+        }
     }
 
     /** Read pump, last: the client is gone. */

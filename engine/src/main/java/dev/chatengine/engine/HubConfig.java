@@ -16,9 +16,16 @@ import java.util.Objects;
  * @param pongWait          longest the hub waits for anything (a message or a pong) from a client before dropping it
  * @param closeTimeout      longest a closing client may take to finish its close handshake before its socket is cut
  * @param maxBatchMessages  most queued messages the write pump hands the transport in one write
+ * @param sendQueueBytes    wire bytes a client's send queue holds before the client is dropped as a slow
+ *                          consumer (a shared broadcast counts in full in each queue, without a copy; one
+ *                          message larger than this is still taken into an empty queue)
+ * @param memoryBudgetBytes the most wire bytes all send queues of the hub may hold together, each shared
+ *                          message counted once ({@link HubMetrics#queuedBytes()}); past it
+ *                          {@link Hub#isOverMemoryBudget()} is true (a transport refuses new connections) and
+ *                          the clients holding the most are shed ({@link DisconnectReason#MEMORY_BUDGET})
  */
 public record HubConfig(int sendQueueCapacity, Duration writeTimeout, Duration pingPeriod, Duration pongWait,
-                        Duration closeTimeout, int maxBatchMessages) {
+                        Duration closeTimeout, int maxBatchMessages, long sendQueueBytes, long memoryBudgetBytes) {
 
     /**
      * 256 messages: gorilla's chat example's figure. The queue holds references to shared encoded
@@ -39,6 +46,23 @@ public record HubConfig(int sendQueueCapacity, Duration writeTimeout, Duration p
      * the system call without delaying the first message of a batch.
      */
     public static final int DEFAULT_MAX_BATCH_MESSAGES = 64;
+    /**
+     * 1 MiB: a few times the transport's default largest message (64 KiB) and at least 1 MiB, so
+     * that a burst of large replies fits, while 1,000 clients that stop reading hold at most 1 GiB
+     * between them only if nobody else's budget stops them first ({@link #memoryBudgetBytes}).
+     */
+    public static final long DEFAULT_SEND_QUEUE_BYTES = 1L << 20;
+    /** The smallest default memory budget, for small heaps: 16 MiB. */
+    public static final long MIN_DEFAULT_MEMORY_BUDGET_BYTES = 16L << 20;
+
+    /**
+     * The default memory budget: a quarter of the JVM's maximum heap ({@link Runtime#maxMemory()}),
+     * at least {@link #MIN_DEFAULT_MEMORY_BUDGET_BYTES}: queued messages may take that much, and the
+     * other three quarters are left to rooms, history, buffers and the garbage collector's headroom.
+     */
+    public static long defaultMemoryBudgetBytes() {
+        return Math.max(MIN_DEFAULT_MEMORY_BUDGET_BYTES, Runtime.getRuntime().maxMemory() / 4);
+    }
 
     /** Checks every value: capacities at least 1, durations positive, ping period below pong wait. */
     public HubConfig {
@@ -47,6 +71,12 @@ public record HubConfig(int sendQueueCapacity, Duration writeTimeout, Duration p
         }
         if (maxBatchMessages < 1) {
             throw new IllegalArgumentException("maxBatchMessages must be at least 1: " + maxBatchMessages);
+        }
+        if (sendQueueBytes < 1) {
+            throw new IllegalArgumentException("sendQueueBytes must be at least 1: " + sendQueueBytes);
+        }
+        if (memoryBudgetBytes < 1) {
+            throw new IllegalArgumentException("memoryBudgetBytes must be at least 1: " + memoryBudgetBytes);
         }
         requirePositive(writeTimeout, "writeTimeout");
         requirePositive(pingPeriod, "pingPeriod");
@@ -82,6 +112,8 @@ public record HubConfig(int sendQueueCapacity, Duration writeTimeout, Duration p
         private Duration pongWait = DEFAULT_PONG_WAIT;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private int maxBatchMessages = DEFAULT_MAX_BATCH_MESSAGES;
+        private long sendQueueBytes = DEFAULT_SEND_QUEUE_BYTES;
+        private long memoryBudgetBytes = defaultMemoryBudgetBytes();
 
         private Builder() {
         }
@@ -122,9 +154,22 @@ public record HubConfig(int sendQueueCapacity, Duration writeTimeout, Duration p
             return this;
         }
 
+        /** Wire bytes a client's queue holds before it is dropped as a slow consumer; at least 1. */
+        public Builder sendQueueBytes(long bytes) {
+            this.sendQueueBytes = bytes;
+            return this;
+        }
+
+        /** The most bytes all queues may hold together (shared messages once) before clients are shed; at least 1. */
+        public Builder memoryBudgetBytes(long bytes) {
+            this.memoryBudgetBytes = bytes;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} if a value is out of range (see the record's rules). */
         public HubConfig build() {
-            return new HubConfig(sendQueueCapacity, writeTimeout, pingPeriod, pongWait, closeTimeout, maxBatchMessages);
+            return new HubConfig(sendQueueCapacity, writeTimeout, pingPeriod, pongWait, closeTimeout, maxBatchMessages,
+                    sendQueueBytes, memoryBudgetBytes);
         }
     }
 }

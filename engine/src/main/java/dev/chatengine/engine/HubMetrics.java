@@ -22,9 +22,14 @@ public final class HubMetrics {
     private final LongAdder bytesOut = new LongAdder();
     private final AtomicLongArray dropped = new AtomicLongArray(DisconnectReason.values().length);
     private final AtomicLong queueHighWaterMark = new AtomicLong();
+    /** Touched once per message entering or leaving the queues (not once per recipient). */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final long memoryBudgetBytes;
 
-    HubMetrics(Hub hub) {
+    /** {@code hub} may be null in tests of the queues alone: then there are no gauges and no shedding. */
+    HubMetrics(Hub hub, long memoryBudgetBytes) {
         this.hub = hub;
+        this.memoryBudgetBytes = memoryBudgetBytes;
     }
 
     /** Gauge: clients connected now (registered and not yet gone). */
@@ -79,6 +84,15 @@ public final class HubMetrics {
         return queueHighWaterMark.get();
     }
 
+    /**
+     * Gauge: wire bytes of the messages waiting in send queues now, each message counted once however
+     * many queues hold it (a broadcast to 10,000 clients counts its length once). Compare with
+     * {@link HubConfig#memoryBudgetBytes()}; {@link Hub#isOverMemoryBudget()} does.
+     */
+    public long queuedBytes() {
+        return Math.max(0, queuedBytes.get());
+    }
+
     /** One line for logs, for example {@code connections=3 rooms=1 received=10 deliveries=30 ...}. */
     @Override
     public String toString() {
@@ -89,13 +103,26 @@ public final class HubMetrics {
                 .append(" messagesReceived=").append(messagesReceived())
                 .append(" deliveries=").append(deliveries())
                 .append(" bytesOut=").append(bytesOut())
-                .append(" queueHighWaterMark=").append(queueHighWaterMark());
+                .append(" queueHighWaterMark=").append(queueHighWaterMark())
+                .append(" queuedBytes=").append(queuedBytes());
         for (DisconnectReason reason : DisconnectReason.values()) {
             if (reason.isDrop()) {
                 line.append(" dropped.").append(reason.name()).append('=').append(dropped(reason));
             }
         }
         return line.toString();
+    }
+
+    /** A message entered the queues (positive) or left the last of them (negative). */
+    void bytesQueued(long delta) {
+        long total = queuedBytes.addAndGet(delta);
+        if (delta > 0 && total > memoryBudgetBytes && hub != null) {
+            hub.memoryBudgetExceeded();
+        }
+    }
+
+    boolean isOverMemoryBudget() {
+        return queuedBytes.get() > memoryBudgetBytes;
     }
 
     void connectionOpened() {

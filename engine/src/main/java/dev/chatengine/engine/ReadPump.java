@@ -37,12 +37,13 @@ final class ReadPump {
 
     void run() {
         try {
-            client.startWriter();
+            connection.useWriter(client.pump()::wakeIfParked);
+            client.pump().start();
             callHandler("onOpen", () -> handler.onOpen(client));
             readUntilEnd();
         } finally {
             client.close(DisconnectReason.CONNECTION_LOST); // no-op unless the loop ended abnormally
-            client.awaitWriter();
+            client.pump().await();
             DisconnectReason reason = client.closeReason();
             callHandler("onClose", () -> handler.onClose(client, reason));
             client.leaveAllRooms();
@@ -69,7 +70,7 @@ final class ReadPump {
                 client.close(DisconnectReason.CONNECTION_LOST);
                 return;
             }
-            client.markActivity();
+            client.pump().markActivity();
             switch (event) {
                 case Inbound.Text text -> {
                     metrics.messageReceived();

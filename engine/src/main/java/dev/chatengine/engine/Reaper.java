@@ -10,8 +10,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link HubConfig#writeTimeout()} drops it ({@link DisconnectReason#WRITE_TIMEOUT}, connection cut);
  * nothing inbound for longer than {@link HubConfig#pongWait()} drops it
  * ({@link DisconnectReason#IDLE_TIMEOUT}); closing for longer than {@link HubConfig#closeTimeout()}
- * cuts its connection; a parked write pump whose ping is due is woken to send it (pumps park
- * without a timeout). It never waits on a client.
+ * cuts its connection (a dropped one's after {@link WritePump#DROP_CLOSE_ATTEMPT}); a parked write pump
+ * whose ping is due is woken to send it (pumps park without a timeout). Over the memory budget it
+ * sheds the clients holding the most ({@link Hub#shedIfOverBudget()}), on each tick and at once when
+ * a message crosses the budget. It never waits on a client.
  *
  * <p>The tick is a quarter of the shortest of those limits and the ping period, at most {@link #MAX_TICK} and at least
  * {@link #MIN_TICK}: a limit is enforced at most a quarter late. A sweep costs a few nanoseconds per
@@ -30,6 +32,7 @@ final class Reaper implements Runnable {
     private final long pongWaitNanos;
     private final long closeTimeoutNanos;
     private volatile boolean stopped;
+    private final java.util.concurrent.atomic.AtomicBoolean shedRequested = new java.util.concurrent.atomic.AtomicBoolean();
 
     Reaper(Hub hub, HubConfig config) {
         this.hub = hub;
@@ -45,12 +48,16 @@ final class Reaper implements Runnable {
     public void run() {
         long nextTick = System.nanoTime() + tickNanos;
         while (!stopped) {
+            if (shedRequested.getAndSet(false)) {
+                shed();
+            }
             long wait = nextTick - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);
                 continue;
             }
             sweep(Client.now());
+            shed();
             nextTick = System.nanoTime() + tickNanos;
         }
     }
@@ -58,11 +65,25 @@ final class Reaper implements Runnable {
     private void sweep(long now) {
         for (Client client : hub.clientsView()) {
             try {
-                client.checkTimeouts(now, writeTimeoutNanos, pongWaitNanos, closeTimeoutNanos);
-                client.wakeWriterIfPingDue(System.nanoTime());
+                client.pump().checkTimeouts(now, writeTimeoutNanos, pongWaitNanos, closeTimeoutNanos);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "reaper failed on client " + client.id(), e);
             }
+        }
+    }
+
+    private void shed() {
+        try {
+            hub.shedIfOverBudget();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "shedding over the memory budget failed", e);
+        }
+    }
+
+    /** Asks for a shedding pass now (from any thread; once per burst, not once per message). */
+    void requestShed(Thread thread) {
+        if (!shedRequested.get() && shedRequested.compareAndSet(false, true)) {
+            LockSupport.unpark(thread);
         }
     }
 

@@ -44,6 +44,7 @@ public final class Room {
     private static final Members NO_MEMBERS = new Members(new Client[0], 0);
 
     private final String name;
+    private final HubMetrics metrics;
     /** Orders the room's steps; held only while steps are accepted, never across a fan-out. */
     private final ReentrantLock orderLock = new ReentrantLock();
     /** Replaced, never changed, and only under {@link #orderLock}. */
@@ -61,8 +62,9 @@ public final class Room {
      */
     private volatile boolean retired;
 
-    Room(String name) {
+    Room(String name, HubMetrics metrics) {
         this.name = Objects.requireNonNull(name, "name");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         Delivery stub = new Delivery(null, null, null, null);
         this.pendingHead = stub;
         this.pendingTail = stub;
@@ -280,7 +282,7 @@ public final class Room {
             Delivery delivery;
             while ((delivery = pendingHead.next) != null) {
                 pendingHead = delivery;
-                delivery.fanOut();
+                delivery.fanOut(metrics);
             }
             missed = fanOutsInProgress.addAndGet(-missed);
         } while (missed != 0);
@@ -335,19 +337,29 @@ public final class Room {
             this.single = single;
         }
 
-        void fanOut() {
+        /**
+         * One {@link Outgoing} for all recipients: its bytes count once in the hub's queued bytes, and
+         * each recipient's queue holds (and later releases) the same object.
+         */
+        void fanOut(HubMetrics metrics) {
             EncodedMessage m = message;
             if (single != null) {
                 single.send(m);
-            } else {
+            } else if (recipients.count > 0) {
                 Client skip = except;
                 Client[] array = recipients.array;
-                for (int i = 0, n = recipients.count; i < n; i++) {
+                int n = recipients.count;
+                Outgoing shared = new Outgoing(m, n, metrics);
+                int skipped = 0;
+                for (int i = 0; i < n; i++) {
                     Client client = array[i];
                     if (client != skip) {
-                        client.send(m);
+                        client.offer(shared);
+                    } else {
+                        skipped++;
                     }
                 }
+                shared.release(skipped);
             }
             // This node stays as the list's head stub: let go of what it referenced.
             message = null;

@@ -34,6 +34,7 @@ import java.util.Objects;
 public final class ChatTestClient implements AutoCloseable {
 
     private final WebSocketTestClient socket;
+    private final List<Reply> roomEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int syncs;
 
     private ChatTestClient(WebSocketTestClient socket) {
@@ -94,14 +95,28 @@ public final class ChatTestClient implements AutoCloseable {
         request("say", "room", room, "text", text);
     }
 
-    /** The next reply exactly as on the wire. */
+    /**
+     * The next reply exactly as on the wire. {@code room} events ({@code created}/{@code gone}), which reach
+     * every logged-in client whatever it is doing, are set aside in {@link #roomEvents()}.
+     */
     public String nextText() {
-        return socket.next();
+        while (true) {
+            String text = socket.next();
+            if (!text.startsWith("{\"type\":\"room\",")) {
+                return text;
+            }
+            roomEvents.add(Reply.parse(text));
+        }
     }
 
-    /** The next reply, parsed. */
+    /** The next reply, parsed (room events set aside, as for {@link #nextText()}). */
     public Reply next() {
-        return Reply.parse(socket.next());
+        return Reply.parse(nextText());
+    }
+
+    /** The {@code room} events set aside so far, oldest first. */
+    public List<Reply> roomEvents() {
+        return List.copyOf(roomEvents);
     }
 
     /** The next reply, which must be of {@code type} (for example {@code message}); fails otherwise. */

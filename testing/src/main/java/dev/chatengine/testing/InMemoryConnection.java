@@ -69,6 +69,7 @@ public final class InMemoryConnection implements Connection {
     private int pings;
     private int closeCalls;
     private DisconnectReason closedWith;
+    private dev.chatengine.engine.ApplicationClose applicationClose;
     private boolean aborted;
     private boolean writesBlocked;
     private int writesWaiting;
@@ -290,6 +291,25 @@ public final class InMemoryConnection implements Connection {
         if (answerPings) {
             feedPong();
         }
+    }
+
+    /** Records the application's code and reason too ({@link #applicationClose()}), then closes as for APPLICATION. */
+    @Override
+    public void close(dev.chatengine.engine.ApplicationClose close) {
+        lock.lock();
+        try {
+            if (closedWith == null) {
+                applicationClose = close;
+            }
+        } finally {
+            lock.unlock();
+        }
+        close(DisconnectReason.APPLICATION);
+    }
+
+    /** The code and reason given to {@link #close(dev.chatengine.engine.ApplicationClose)}, or null. */
+    public dev.chatengine.engine.ApplicationClose applicationClose() {
+        return locked(() -> applicationClose);
     }
 
     /** Records the reason and, unless turned off, answers with the peer's close. */

@@ -8,14 +8,16 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * One room's chat state: the last {@code seq} and the history, the last {@code historySize}
- * {@code message} objects (fewer when they would take more than {@code maxHistoryBytes}) as encoded
- * JSON, so that a {@code joined} reply splices them without writing them again.
+ * This node's copy of one room: its epoch, the last {@code seq} it delivered and the history, the last
+ * {@code historySize} {@code message} objects (fewer when they would take more than {@code maxHistoryBytes})
+ * as encoded JSON, so that a {@code joined} reply splices them without writing them again. The broker
+ * gives the seqs ({@link dev.chatengine.engine.chat.spi.ChatBroker#publish}); this mirror follows what it
+ * delivers.
  *
- * <p>Thread contract: everything but {@link #name()} and {@link #room()} is guarded by the engine
- * room's order lock, that is, used only inside {@code room().atomically(...)}. That is what makes
- * seq order the delivery order and a join's history meet the live messages with nothing missed or
- * repeated.
+ * <p>Thread contract: everything but {@link #name()}, {@link #room()}, {@link #creator()} and
+ * {@link #lastActivityMillis()} is guarded by the engine room's order lock, that is, used only inside
+ * {@code room().atomically(...)}. That is what makes seq order the delivery order and a join's history
+ * meet the live messages with nothing missed or repeated.
  */
 final class ChatRoom {
 
@@ -23,23 +25,36 @@ final class ChatRoom {
     private final Room room;
     private final int historySize;
     private final int maxHistoryBytes;
+    private final String creator;
     /** The kept messages, oldest first, with consecutive seqs ending at {@link #lastSeq}. */
     private final ArrayDeque<Kept> history = new ArrayDeque<>();
     private long historyBytes;
     private long lastSeq;
+    private String epoch;
+    /** When the room last had a message or lost its last member; read by the expiry sweep. */
+    private volatile long lastActivityMillis;
 
     private record Kept(long seq, byte[] json) {
+    }
+
+    ChatRoom(String name, Room room, int historySize, int maxHistoryBytes) {
+        this(name, room, historySize, maxHistoryBytes, "", null, 0);
     }
 
     /**
      * @param historySize     most messages kept
      * @param maxHistoryBytes most bytes of messages kept; the newest message is kept whatever its size
+     * @param epoch           the room's epoch when this node opened it
+     * @param creator         the address of the client whose join made the room here, or null
      */
-    ChatRoom(String name, Room room, int historySize, int maxHistoryBytes) {
+    ChatRoom(String name, Room room, int historySize, int maxHistoryBytes, String epoch, String creator, long nowMillis) {
         this.name = name;
         this.room = room;
         this.historySize = historySize;
         this.maxHistoryBytes = maxHistoryBytes;
+        this.epoch = epoch;
+        this.creator = creator;
+        this.lastActivityMillis = nowMillis;
     }
 
     String name() {
@@ -50,13 +65,50 @@ final class ChatRoom {
         return room;
     }
 
-    /** The next seq: 1 for the room's first message, then one more each time, never a gap. */
-    long nextSeq() {
-        return ++lastSeq;
+    String creator() {
+        return creator;
     }
 
-    /** Keeps the message with {@code seq} (the one {@link #nextSeq()} just gave), dropping the oldest beyond the limits. */
+    String epoch() {
+        return epoch;
+    }
+
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    long lastActivityMillis() {
+        return lastActivityMillis;
+    }
+
+    void touch(long nowMillis) {
+        lastActivityMillis = nowMillis;
+    }
+
+    /** Starts the mirror over at {@code epoch} and {@code lastSeq}, with no history (a new life of the room). */
+    void reset(String epoch, long lastSeq) {
+        this.epoch = epoch;
+        this.lastSeq = lastSeq;
+        history.clear();
+        historyBytes = 0;
+    }
+
+    /** The next seq after the last one delivered (for callers that give seqs themselves, such as tests). */
+    long nextSeq() {
+        return lastSeq + 1;
+    }
+
+    /**
+     * Keeps the message with {@code seq}, which becomes the last seq, dropping the oldest beyond the
+     * limits. A seq that does not follow the last one leaves the kept messages only if they stay
+     * consecutive: a gap clears them (the broker reports gaps it cannot fill as a reset anyway).
+     */
     void remember(long seq, byte[] messageJson) {
+        if (seq != lastSeq + 1) {
+            history.clear();
+            historyBytes = 0;
+        }
+        lastSeq = seq;
         if (historySize == 0) {
             return;
         }
@@ -83,20 +135,27 @@ final class ChatRoom {
     record Recovery(List<byte[]> history, Boolean recovered) {
     }
 
+    /** {@link #historySince(String, OptionalLong)} in the current epoch (a {@code since} without an epoch, from an old client). */
+    Recovery historySince(OptionalLong since) {
+        return historySince(null, since);
+    }
+
     /**
      * The history for a join. Without {@code since}: everything kept, and no verdict. With it: the
      * kept messages after {@code since}, and {@code recovered} true when those are all the messages
-     * after it; false when some had already left the history, or when {@code since} is beyond the
-     * last seq (the client saw another life of this room, for example before a server restart), in
-     * which case it gets everything kept so that it can start over.
+     * after it; false when some had already left the history, when {@code sinceEpoch} is not the room's
+     * epoch, or when {@code since} is beyond the last seq (the client saw another life of this room), in
+     * which cases it gets everything kept so that it can start over.
+     *
+     * @param sinceEpoch the epoch the client's {@code since} belongs to; null means the current one
      */
-    Recovery historySince(OptionalLong since) {
+    Recovery historySince(String sinceEpoch, OptionalLong since) {
         long firstKept = history.isEmpty() ? lastSeq + 1 : history.peekFirst().seq();
         if (since.isEmpty()) {
             return new Recovery(kept(firstKept), null);
         }
         long s = since.getAsLong();
-        if (s > lastSeq) {
+        if (s > lastSeq || (sinceEpoch != null && !sinceEpoch.equals(epoch))) {
             return new Recovery(kept(firstKept), false);
         }
         if (s + 1 >= firstKept) {

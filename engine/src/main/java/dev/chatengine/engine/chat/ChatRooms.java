@@ -2,47 +2,81 @@ package dev.chatengine.engine.chat;
 
 import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.Room;
+import dev.chatengine.engine.chat.spi.ChatBroker;
+import dev.chatengine.engine.chat.spi.RoomState;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The rooms that exist: a room exists while it has members or history. At most {@code maxRooms}
- * exist at once. Thread-safe.
+ * The rooms this node has open: a room exists while it has members or history (history expires with
+ * {@link ChatConfig#roomExpiry()} once the room is empty). At most {@code maxRooms} exist at once.
+ * Thread-safe.
  *
- * <p>A room comes into being on its first join and goes away when its last member leaves and it
- * has no history (with a history size above 0, once anyone has spoken in it, it stays). Each
- * {@link ChatRoom} wraps the hub's {@link Room} of the same name, and they go together: a room that
- * goes is retired in the hub ({@link Hub#removeRoomIfEmpty}) and then dropped from here, both under
- * its order lock, so the hub holds only the rooms that are here, and a name's next join makes a new
- * pair. So the chat owns its rooms in the hub: nobody else should retire them.
+ * <p>A room comes into being on its first join (or announcement) and goes away when its last member
+ * leaves and it has no history, or when its history expires. Each {@link ChatRoom} wraps the hub's
+ * {@link Room} of the same name, and they go together: a room that goes is retired in the hub
+ * ({@link Hub#removeRoomIfEmpty}) and then dropped from here, both under its order lock, so the hub
+ * holds only the rooms that are here, and a name's next join makes a new pair. So the chat owns its
+ * rooms in the hub: nobody else should retire them. Each pair is opened in the broker once, when it is
+ * made, and closed once, after it went ({@link #closeInBroker}), outside any room lock.
  */
 final class ChatRooms {
 
     private final Hub hub;
     private final ChatConfig config;
+    private final ChatBroker broker;
     private final ConcurrentHashMap<String, ChatRoom> rooms = new ConcurrentHashMap<>();
+    /** Rooms made by each address and still here, for {@link ChatConfig#maxRoomsPerAddress()}. */
+    private final ConcurrentHashMap<String, Integer> createdBy = new ConcurrentHashMap<>();
 
-    ChatRooms(Hub hub, ChatConfig config) {
+    ChatRooms(Hub hub, ChatConfig config, ChatBroker broker) {
         this.hub = hub;
         this.config = config;
+        this.broker = broker;
     }
 
-    /** The room named {@code name}, made if there is none. @throws ChatError {@code bad_room} when it would be one too many */
-    ChatRoom getOrCreate(String name, String ref) {
+    /** A room looked up or made: {@code state} is non-null when this call made it here. */
+    record Opened(ChatRoom room, RoomState state) {
+    }
+
+    /**
+     * The room named {@code name}, made (and opened in the broker) if there is none.
+     *
+     * @param creator the address to count a new room against, or null for rooms the server makes
+     * @throws ChatError {@code bad_room} when it would be one too many, here or for {@code creator}
+     */
+    Opened getOrCreate(String name, String creator, long nowMillis, String ref) {
         ChatRoom room = rooms.get(name);
         if (room != null) {
-            return room;
+            return new Opened(room, null);
         }
-        return rooms.computeIfAbsent(name, n -> {
+        RoomState[] opened = {null};
+        room = rooms.computeIfAbsent(name, n -> {
             if (rooms.size() >= config.maxRooms()) {
                 throw new ChatError(ErrorCode.BAD_ROOM, "there are too many rooms (" + config.maxRooms()
                         + "); join one that exists", ref);
             }
-            return new ChatRoom(n, hub.room(n), config.historySize(), config.maxHistoryBytes());
+            if (creator != null && createdBy.getOrDefault(creator, 0) >= config.maxRoomsPerAddress()) {
+                throw new ChatError(ErrorCode.BAD_ROOM, "you have made too many rooms (" + config.maxRoomsPerAddress()
+                        + "); join one that exists", ref);
+            }
+            RoomState state = broker.openRoom(n);
+            opened[0] = state;
+            if (creator != null) {
+                createdBy.merge(creator, 1, Integer::sum);
+            }
+            ChatRoom r = new ChatRoom(n, hub.room(n), config.historySize(), config.maxHistoryBytes(), state.epoch(),
+                    creator, nowMillis);
+            r.reset(state.epoch(), state.lastSeq());
+            for (var m : state.history()) {
+                r.remember(m.seq(), Replies.message(m, null, null));
+            }
+            return r;
         });
+        return new Opened(room, opened[0]);
     }
 
     /** The room named {@code name}, or null. */
@@ -51,22 +85,36 @@ final class ChatRooms {
     }
 
     /**
-     * Forgets {@code room} if it has neither members nor history. Call it only inside
-     * {@code room.room().atomically(...)}, after a leave.
+     * Forgets {@code room} if it has no members and either no history or history older than the expiry.
+     * Call it only inside {@code room.room().atomically(...)}, after a leave (or from the sweep); when it
+     * returns true, call {@link #closeInBroker} after the lock is released.
      */
-    void removeIfAbandoned(ChatRoom room) {
+    boolean removeIfAbandoned(ChatRoom room, long nowMillis) {
         // Under the room's lock a room not retired is the hub's room of its name, so the hub retires this very one.
         // The hub forgets it first: once it is out of this map, the next getOrCreate must find no stale room in the hub.
-        if (!room.hasHistory() && !room.isRemoved() && hub.removeRoomIfEmpty(room.name())) {
+        boolean expired = !room.hasHistory() || nowMillis - room.lastActivityMillis() >= config.roomExpiry().toMillis();
+        if (expired && !room.isRemoved() && hub.removeRoomIfEmpty(room.name())) {
             rooms.remove(room.name(), room);
+            if (room.creator() != null) {
+                createdBy.computeIfPresent(room.creator(), (a, n) -> n <= 1 ? null : n - 1);
+            }
+            return true;
         }
+        return false;
     }
 
-    /** The rooms, sorted by name. */
+    /** Tells the broker that this node forgot {@code room} (never under a room lock). */
+    void closeInBroker(ChatRoom room) {
+        broker.closeRoom(room.name());
+    }
+
+    /** The rooms here, in no particular order. */
+    Collection<ChatRoom> all() {
+        return rooms.values();
+    }
+
     List<ChatRoom> snapshot() {
-        List<ChatRoom> list = new ArrayList<>(rooms.values());
-        list.sort(Comparator.comparing(ChatRoom::name));
-        return list;
+        return new ArrayList<>(rooms.values());
     }
 
     int count() {

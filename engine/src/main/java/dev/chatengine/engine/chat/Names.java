@@ -6,9 +6,12 @@ import java.util.Locale;
 /**
  * The rules for user and room names. Stateless and thread-safe.
  *
- * <p>A user name is 1 to {@code maxNameChars} code points, each a Unicode letter, a Unicode decimal
- * digit, {@code _} or {@code -}, after normalization to NFC (so that {@code e} followed by a combining
- * accent counts as the one letter {@code é} a keyboard gives). Uniqueness compares {@link #key keys}:
+ * <p>A user name is 1 to {@code maxNameChars} code points after normalization to NFC (so that {@code e}
+ * followed by a combining accent counts as the one letter {@code é} a keyboard gives): the first a Unicode
+ * letter ({@code \p{L}}), the rest letters, combining marks ({@code \p{M}}: the vowel signs of अनिल),
+ * decimal digits ({@code \p{Nd}}), {@code _} or {@code -}. Nothing else, so no format characters (a
+ * zero-width joiner is {@code \p{Cf}}) and no spaces. The page applies the same rule
+ * ({@code /^\p{L}[\p{L}\p{M}\p{Nd}_-]{0,31}$/u}). Uniqueness compares {@link #key keys}:
  * the NFKC form, case-folded, so {@code Alice}, {@code ALICE} and fullwidth {@code ａｌｉｃｅ} are one name.
  *
  * <p>A room name is 1 to {@value #MAX_ROOM_CHARS} of {@code a-z 0-9 _ -}; nothing is normalized.
@@ -29,13 +32,21 @@ final class Names {
         int count = 0;
         for (int i = 0; i < name.length(); ) {
             int cp = name.codePointAt(i);
-            if (!(Character.isLetter(cp) || Character.isDigit(cp) || cp == '_' || cp == '-')) {
+            boolean ok = count == 0 ? Character.isLetter(cp) : Character.isLetter(cp) || isMark(cp)
+                    || Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER || cp == '_' || cp == '-';
+            if (!ok) {
                 return null;
             }
             count++;
             i += Character.charCount(cp);
         }
         return count <= maxChars ? name : null;
+    }
+
+    private static boolean isMark(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK;
     }
 
     /** The key that makes names equal regardless of case and compatibility forms. */

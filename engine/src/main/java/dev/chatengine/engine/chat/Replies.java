@@ -1,5 +1,9 @@
 package dev.chatengine.engine.chat;
 
+import dev.chatengine.engine.chat.spi.ChatMessage;
+import dev.chatengine.engine.chat.spi.Direct;
+import dev.chatengine.engine.chat.spi.RoomPage;
+import dev.chatengine.engine.chat.spi.SequencedMessage;
 import dev.chatengine.engine.json.JsonWriter;
 
 import java.util.List;
@@ -8,9 +12,9 @@ import java.util.List;
  * Writes every message the server sends, as UTF-8 JSON. Stateless and thread-safe; each method
  * makes a fresh byte array, which the caller encodes once with the transport's encoder and then
  * sends to every recipient. Field order is fixed ({@code type} first, {@code ref} last) so that
- * the wire form is stable and easy to read in logs.
+ * the wire form is stable and easy to read in logs. PROTOCOL.md shows every one.
  *
- * <p>A {@code ref} argument may be null, which leaves the field out.
+ * <p>A {@code ref} (or {@code id}) argument may be null, which leaves the field out.
  */
 final class Replies {
 
@@ -20,20 +24,21 @@ final class Replies {
     private Replies() {
     }
 
-    /** A room summary for {@link #rooms}. */
-    record RoomSummary(String name, int members) {
-    }
-
-    static byte[] welcome(String name, String ref) {
-        JsonWriter w = new JsonWriter(64).beginObject().name("type").value("welcome").name("name").value(name);
+    static byte[] welcome(String name, String resume, String ref) {
+        JsonWriter w = new JsonWriter(96).beginObject().name("type").value("welcome").name("name").value(name);
+        if (resume != null) {
+            w.name("resume").value(resume);
+        }
         return end(w, ref);
     }
 
     /**
      * @param history   the stored {@code message} objects, oldest first, spliced as they are
+     * @param total     the number of members, of which {@code members} may list fewer
      * @param recovered null when the join had no {@code since}
      */
-    static byte[] joined(String room, List<String> members, List<byte[]> history, Boolean recovered, String ref) {
+    static byte[] joined(String room, String epoch, List<String> members, int total, List<byte[]> history, Boolean recovered,
+                         String ref) {
         int historyBytes = 0;
         for (byte[] m : history) {
             historyBytes += m.length + 1;
@@ -41,8 +46,10 @@ final class Replies {
         JsonWriter w = new JsonWriter(ENVELOPE_BYTES + historyBytes + members.size() * 16)
                 .beginObject()
                 .name("type").value("joined")
-                .name("room").value(room);
+                .name("room").value(room)
+                .name("epoch").value(epoch);
         names(w, "members", members);
+        w.name("total").value(total);
         w.name("history").beginArray();
         for (byte[] m : history) {
             w.rawValue(m);
@@ -58,47 +65,60 @@ final class Replies {
         return end(new JsonWriter(64).beginObject().name("type").value("left").name("room").value(room), ref);
     }
 
-    static byte[] message(String room, String from, String text, long seq, long ts, String ref) {
-        JsonWriter w = new JsonWriter(ENVELOPE_BYTES + text.length() * 3)
+    /** The {@code message} for {@code m}; {@code id} is the sender's idempotency id, on its own copy only. */
+    static byte[] message(SequencedMessage m, String id, String ref) {
+        ChatMessage c = m.message();
+        JsonWriter w = new JsonWriter(ENVELOPE_BYTES + c.text().length() * 3)
                 .beginObject()
                 .name("type").value("message")
-                .name("room").value(room)
-                .name("from").value(from)
-                .name("text").value(text)
-                .name("seq").value(seq)
-                .name("ts").value(ts);
+                .name("room").value(c.room())
+                .name("from").value(c.from())
+                .name("text").value(c.text())
+                .name("seq").value(m.seq())
+                .name("ts").value(c.ts());
+        if (id != null) {
+            w.name("id").value(id);
+        }
         return end(w, ref);
     }
 
-    static byte[] direct(String from, String to, String text, long ts, String ref) {
-        JsonWriter w = new JsonWriter(ENVELOPE_BYTES + text.length() * 3)
+    static byte[] direct(Direct d, String id, String ref) {
+        JsonWriter w = new JsonWriter(ENVELOPE_BYTES + d.text().length() * 3)
                 .beginObject()
                 .name("type").value("direct")
-                .name("from").value(from)
-                .name("to").value(to)
-                .name("text").value(text)
-                .name("ts").value(ts);
+                .name("from").value(d.from())
+                .name("to").value(d.to())
+                .name("text").value(d.text())
+                .name("ts").value(d.ts());
+        if (id != null) {
+            w.name("id").value(id);
+        }
         return end(w, ref);
     }
 
-    static byte[] members(String room, List<String> members, String ref) {
+    static byte[] members(String room, List<String> members, int total, String ref) {
         JsonWriter w = new JsonWriter(ENVELOPE_BYTES + members.size() * 16)
                 .beginObject()
                 .name("type").value("members")
                 .name("room").value(room);
         names(w, "members", members);
+        w.name("total").value(total);
         return end(w, ref);
     }
 
-    static byte[] rooms(List<RoomSummary> rooms, String ref) {
-        JsonWriter w = new JsonWriter(ENVELOPE_BYTES + rooms.size() * 40)
+    static byte[] rooms(RoomPage page, String ref) {
+        JsonWriter w = new JsonWriter(ENVELOPE_BYTES + page.rooms().size() * 40)
                 .beginObject()
                 .name("type").value("rooms")
                 .name("rooms").beginArray();
-        for (RoomSummary r : rooms) {
+        for (RoomPage.RoomInfo r : page.rooms()) {
             w.beginObject().name("name").value(r.name()).name("members").value(r.members()).endObject();
         }
         w.endArray();
+        w.name("total").value(page.total());
+        if (page.next() != null) {
+            w.name("next").value(page.next());
+        }
         return end(w, ref);
     }
 
@@ -114,13 +134,47 @@ final class Replies {
                 .toByteArray();
     }
 
-    static byte[] error(ErrorCode code, String message, String ref) {
+    static byte[] typing(String room, String name) {
+        return new JsonWriter(ENVELOPE_BYTES)
+                .beginObject()
+                .name("type").value("typing")
+                .name("room").value(room)
+                .name("name").value(name)
+                .endObject()
+                .toByteArray();
+    }
+
+    /** @param event {@code created} or {@code gone} */
+    static byte[] roomEvent(String room, String event) {
+        return new JsonWriter(ENVELOPE_BYTES)
+                .beginObject()
+                .name("type").value("room")
+                .name("room").value(room)
+                .name("event").value(event)
+                .endObject()
+                .toByteArray();
+    }
+
+    static byte[] online(List<String> names, String ref) {
+        JsonWriter w = new JsonWriter(ENVELOPE_BYTES + names.size() * 16).beginObject().name("type").value("online");
+        names(w, "names", names);
+        return end(w, ref);
+    }
+
+    static byte[] error(String code, String message, long retryAfterMs, String ref) {
         JsonWriter w = new JsonWriter(ENVELOPE_BYTES + message.length())
                 .beginObject()
                 .name("type").value("error")
-                .name("code").value(code.wire())
+                .name("code").value(code)
                 .name("message").value(message);
+        if (retryAfterMs >= 0) {
+            w.name("retryAfterMs").value(retryAfterMs);
+        }
         return end(w, ref);
+    }
+
+    static byte[] error(ErrorCode code, String message, String ref) {
+        return error(code.wire(), message, -1, ref);
     }
 
     private static void names(JsonWriter w, String field, List<String> names) {

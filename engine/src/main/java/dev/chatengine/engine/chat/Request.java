@@ -1,5 +1,6 @@
 package dev.chatengine.engine.chat;
 
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -9,27 +10,42 @@ import java.util.OptionalLong;
  */
 sealed interface Request {
 
-    /** @param name the NFC form of a valid user name */
-    record Login(String name) implements Request {
+    /**
+     * @param name   the NFC form of a valid user name, or null when the login gave none (for a principal's name)
+     * @param resume a resume token from an earlier {@code welcome}, or null
+     */
+    record Login(String name, String resume) implements Request {
     }
 
-    /** @param since the last {@code seq} the client saw in the room, if it says */
-    record Join(String room, OptionalLong since) implements Request {
+    /**
+     * @param since the last {@code seq} the client saw in the room, if it says
+     * @param epoch the epoch that {@code since} belongs to, or null (the current one, for old clients)
+     */
+    record Join(String room, OptionalLong since, String epoch) implements Request {
     }
 
     record Leave(String room) implements Request {
     }
 
-    record Say(String room, String text) implements Request {
+    /** @param id the client's idempotency id, or null */
+    record Say(String room, String text, String id) implements Request {
     }
 
     /** @param to the recipient's name as the sender typed it (not checked against the name rules) */
-    record Whisper(String to, String text) implements Request {
+    record Whisper(String to, String text, String id) implements Request {
     }
 
     record Who(String room) implements Request {
     }
 
-    record ListRooms() implements Request {
+    /** @param cursor from a previous {@code rooms} reply's {@code next}, or null for the first page */
+    record ListRooms(int limit, String cursor) implements Request {
+    }
+
+    record Typing(String room) implements Request {
+    }
+
+    /** @param names at most 50 names, as typed */
+    record Online(List<String> names) implements Request {
     }
 }

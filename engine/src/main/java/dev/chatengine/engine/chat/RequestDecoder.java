@@ -7,6 +7,8 @@ import dev.chatengine.engine.json.JsonValue.JsonNumber;
 import dev.chatengine.engine.json.JsonValue.JsonObject;
 import dev.chatengine.engine.json.JsonValue.JsonString;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -87,21 +89,79 @@ final class RequestDecoder {
         String ref = e.ref();
         return switch (e.type()) {
             case LOGIN -> {
-                String raw = string(body, "name", ref);
-                String name = Names.validUserName(raw, config.maxNameChars());
-                if (name == null) {
+                String raw = body.get("name") == null || body.get("name") instanceof JsonValue.JsonNull ? null : string(body, "name", ref);
+                String name = raw == null ? null : Names.validUserName(raw, config.maxNameChars());
+                if (raw != null && name == null) {
                     throw new ChatError(ErrorCode.BAD_NAME, "a name must be 1 to " + config.maxNameChars()
-                            + " letters, digits, _ or -", ref);
+                            + " characters: a letter, then letters, combining marks, digits, _ or -", ref);
                 }
-                yield new Request.Login(name);
+                yield new Request.Login(name, optionalString(body, "resume", MAX_TOKEN_CHARS, ref));
             }
-            case JOIN -> new Request.Join(room(body, ref), since(body, ref));
+            case JOIN -> new Request.Join(room(body, ref), since(body, ref), optionalString(body, "epoch", MAX_TOKEN_CHARS, ref));
             case LEAVE -> new Request.Leave(room(body, ref));
-            case SAY -> new Request.Say(room(body, ref), text(body, ref));
-            case WHISPER -> new Request.Whisper(string(body, "to", ref), text(body, ref));
+            case SAY -> new Request.Say(room(body, ref), text(body, ref), id(body, ref));
+            case WHISPER -> new Request.Whisper(string(body, "to", ref), text(body, ref), id(body, ref));
             case WHO -> new Request.Who(room(body, ref));
-            case ROOMS -> new Request.ListRooms();
+            case ROOMS -> new Request.ListRooms(limit(body, ref), optionalString(body, "cursor", MAX_TOKEN_CHARS * 2, ref));
+            case TYPING -> new Request.Typing(room(body, ref));
+            case ONLINE -> new Request.Online(names(body, ref));
         };
+    }
+
+    /** Longest resume token, epoch or idempotency id a request may carry. */
+    static final int MAX_TOKEN_CHARS = 64;
+    /** Most names an {@code online} request may ask about. */
+    static final int MAX_ONLINE_NAMES = 50;
+    /** Most rooms a {@code rooms} page holds, and its default size. */
+    static final int MAX_ROOMS_PAGE = 100;
+
+    private static String optionalString(JsonObject body, String field, int maxChars, String ref) {
+        JsonValue v = body.get(field);
+        if (v == null || v instanceof JsonValue.JsonNull) {
+            return null;
+        }
+        if (!(v instanceof JsonString(String s))) {
+            throw new ChatError(ErrorCode.BAD_REQUEST, "field \"" + field + "\" must be a string", ref);
+        }
+        if (s.isEmpty() || s.length() > maxChars) {
+            throw new ChatError(ErrorCode.BAD_REQUEST, "field \"" + field + "\" must be 1 to " + maxChars + " characters", ref);
+        }
+        return s;
+    }
+
+    private static String id(JsonObject body, String ref) {
+        return optionalString(body, "id", MAX_TOKEN_CHARS, ref);
+    }
+
+    private static int limit(JsonObject body, String ref) {
+        JsonValue v = body.get("limit");
+        if (v == null || v instanceof JsonValue.JsonNull) {
+            return MAX_ROOMS_PAGE;
+        }
+        if (v instanceof JsonNumber n && n.asLong().isPresent() && n.asLong().getAsLong() >= 1
+                && n.asLong().getAsLong() <= MAX_ROOMS_PAGE) {
+            return (int) n.asLong().getAsLong();
+        }
+        throw new ChatError(ErrorCode.BAD_REQUEST, "field \"limit\" must be a whole number from 1 to " + MAX_ROOMS_PAGE, ref);
+    }
+
+    private static List<String> names(JsonObject body, String ref) {
+        JsonValue v = body.get("names");
+        if (v == null) {
+            throw new ChatError(ErrorCode.BAD_REQUEST, "field \"names\" is missing", ref);
+        }
+        if (!(v instanceof JsonValue.JsonArray array) || array.elements().size() > MAX_ONLINE_NAMES) {
+            throw new ChatError(ErrorCode.BAD_REQUEST, "field \"names\" must be an array of at most " + MAX_ONLINE_NAMES
+                    + " strings", ref);
+        }
+        List<String> names = new ArrayList<>(array.elements().size());
+        for (JsonValue e : array.elements()) {
+            if (!(e instanceof JsonString(String s))) {
+                throw new ChatError(ErrorCode.BAD_REQUEST, "field \"names\" must hold strings only", ref);
+            }
+            names.add(s);
+        }
+        return names;
     }
 
     private String ref(JsonObject body) {

@@ -11,7 +11,9 @@ enum RequestType {
     SAY("say"),
     WHISPER("whisper"),
     WHO("who"),
-    ROOMS("rooms");
+    ROOMS("rooms"),
+    TYPING("typing"),
+    ONLINE("online");
 
     private static final Map<String, RequestType> BY_WIRE = new HashMap<>();
 

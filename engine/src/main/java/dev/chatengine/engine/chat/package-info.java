@@ -3,6 +3,6 @@
  * {@link dev.chatengine.engine.ClientHandler} that speaks it over any transport, configured by
  * {@link dev.chatengine.engine.chat.ChatConfig}; {@link dev.chatengine.engine.chat.ChatMetrics} counts
  * what it does. Requests and replies are JSON objects, read and written with
- * {@link dev.chatengine.engine.json}.
+ * {@code dev.chatengine.engine.json}.
  */
 package dev.chatengine.engine.chat;

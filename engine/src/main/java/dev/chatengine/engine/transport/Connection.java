@@ -1,5 +1,6 @@
 package dev.chatengine.engine.transport;
 
+import dev.chatengine.engine.ApplicationClose;
 import dev.chatengine.engine.Attributes;
 import dev.chatengine.engine.DisconnectReason;
 
@@ -16,13 +17,23 @@ import java.util.Optional;
  * The engine then owns it:
  * <ul>
  *   <li>{@link #read()} is called only by the client's read pump, one call at a time;</li>
- *   <li>{@link #write}, {@link #ping()} and {@link #close(DisconnectReason)} only by its write pump,
- *       one call at a time;</li>
- *   <li>{@link #abort()}, {@link #remoteAddress()}, {@link #principal()} and {@link #attributes()}
- *       from any thread.</li>
+ *   <li>{@link #useWriter(Runnable)} once, before the first {@code read()};</li>
+ *   <li>{@link #write}, {@link #ping()}, {@link #writeControlFrames()} and the {@code close} methods
+ *       only by its write pump, one call at a time;</li>
+ *   <li>{@link #hasControlFrames()}, {@link #abort()}, {@link #remoteAddress()}, {@link #principal()}
+ *       and {@link #attributes()} from any thread.</li>
  * </ul>
- * The transport answers the peer's control traffic (pings, the peer's close) by itself; it must
- * keep those replies from interleaving with the write pump's bytes.
+ *
+ * <p>The transport answers the peer's control traffic (pings, the peer's close) by itself, but it
+ * does not write those answers from {@code read()}: the engine's write pump is the one writer
+ * (so that a peer flooding pings and never reading cannot block the read pump on a full socket, and
+ * so that answers never interleave with messages). The transport queues a pong, calls the wake-up
+ * given to {@link #useWriter}, and the pump writes it through {@link #writeControlFrames()} ahead of
+ * queued messages. When the peer closes, or breaks the protocol, {@code read()} returns
+ * {@link Inbound.Closed} and the pump sends the transport's answer (the echo of the peer's close, or
+ * the protocol error's close) through {@link #close(DisconnectReason)}, after the messages the hub
+ * had already accepted. A transport used without the engine (nobody calls {@code useWriter}) may
+ * write its answers from {@code read()} itself.
  */
 public interface Connection {
 
@@ -48,10 +59,39 @@ public interface Connection {
     /**
      * Starts an orderly close for {@code reason}: sends the transport's close signal (a WebSocket
      * close frame with the code the transport maps the reason to), then ends the connection once the
-     * peer answers or after the transport's close timeout. Idempotent. Blocks at most as long as one
-     * write may block.
+     * peer answers or after the transport's close timeout. If the peer closed first or broke the
+     * protocol ({@code read()} returned {@link Inbound.Closed}), sends the transport's answer to that
+     * instead (the echo of the peer's code, or the protocol error's code). Idempotent. Blocks at most
+     * as long as one write may block.
      */
     void close(DisconnectReason reason);
+
+    /**
+     * {@link #close(DisconnectReason)} for {@link DisconnectReason#APPLICATION}, with exactly the code
+     * and reason the application gave ({@link dev.chatengine.engine.Client#close(int, String)}). A
+     * transport without close codes may ignore them (the default).
+     */
+    default void close(ApplicationClose close) {
+        close(DisconnectReason.APPLICATION);
+    }
+
+    /**
+     * Called once by the engine before the first {@link #read()}: from now on the transport leaves
+     * the writing of its own control frames to the write pump, and calls {@code wakeWriter} (from any
+     * thread; it never blocks) whenever {@link #hasControlFrames()} becomes true. The default does
+     * nothing: such a transport writes its answers itself.
+     */
+    default void useWriter(Runnable wakeWriter) {
+    }
+
+    /** True while control frames of the transport's own (pongs) wait for {@link #writeControlFrames()}. */
+    default boolean hasControlFrames() {
+        return false;
+    }
+
+    /** Write pump: writes the waiting control frames now, ahead of any queued message. */
+    default void writeControlFrames() throws IOException {
+    }
 
     /** Closes the underlying socket now, without any handshake; unblocks {@link #read()} and {@link #write}. Idempotent. */
     void abort();

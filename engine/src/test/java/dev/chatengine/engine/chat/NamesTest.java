@@ -12,7 +12,12 @@ class NamesTest {
         assertThat(Names.validUserName("𝒜".repeat(32), 32)).isNotNull(); // 64 UTF-16 units, 32 letters
         assertThat(Names.validUserName("𝒜".repeat(33), 32)).isNull();
         assertThat(Names.validUserName("a".repeat(10_000), 32)).isNull();
-        assertThat(Names.validUserName("_-0", 32)).isEqualTo("_-0");
+        assertThat(Names.validUserName("a_-0", 32)).isEqualTo("a_-0");
+        assertThat(Names.validUserName("_-0", 32)).as("the first is a letter").isNull();
+        assertThat(Names.validUserName("अनिल", 32)).as("vowel signs are combining marks").isEqualTo("अनिल");
+        assertThat(Names.validUserName("\u0301a", 32)).as("a mark cannot come first").isNull();
+        assertThat(Names.validUserName("a\u200Db", 32)).as("zero-width joiner, a format character").isNull();
+        assertThat(Names.validUserName("a\u00B2", 32)).as("superscript two is a digit but not a decimal one").isNull();
         assertThat(Names.validUserName("a\u0000", 32)).isNull();
         assertThat(Names.validUserName("a\u200Bb", 32)).isNull(); // zero-width space
     }

@@ -15,16 +15,36 @@ class RequestDecoderTest {
 
     @Test
     void decodesEveryRequestType() {
-        assertThat(decode("{\"type\":\"login\",\"name\":\"alice\"}")).isEqualTo(new Request.Login("alice"));
-        assertThat(decode("{\"type\":\"join\",\"room\":\"java\"}")).isEqualTo(new Request.Join("java", OptionalLong.empty()));
-        assertThat(decode("{\"type\":\"join\",\"room\":\"java\",\"since\":17}")).isEqualTo(new Request.Join("java", OptionalLong.of(17)));
-        assertThat(decode("{\"type\":\"join\",\"room\":\"java\",\"since\":null}")).isEqualTo(new Request.Join("java", OptionalLong.empty()));
-        assertThat(decode("{\"type\":\"join\",\"room\":\"java\",\"since\":1.7e1}")).isEqualTo(new Request.Join("java", OptionalLong.of(17)));
+        assertThat(decode("{\"type\":\"login\",\"name\":\"alice\"}")).isEqualTo(new Request.Login("alice", null));
+        assertThat(decode("{\"type\":\"join\",\"room\":\"java\"}")).isEqualTo(new Request.Join("java", OptionalLong.empty(), null));
+        assertThat(decode("{\"type\":\"join\",\"room\":\"java\",\"since\":17}")).isEqualTo(new Request.Join("java", OptionalLong.of(17), null));
+        assertThat(decode("{\"type\":\"join\",\"room\":\"java\",\"since\":null}")).isEqualTo(new Request.Join("java", OptionalLong.empty(), null));
+        assertThat(decode("{\"type\":\"join\",\"room\":\"java\",\"since\":1.7e1}")).isEqualTo(new Request.Join("java", OptionalLong.of(17), null));
         assertThat(decode("{\"type\":\"leave\",\"room\":\"java\"}")).isEqualTo(new Request.Leave("java"));
-        assertThat(decode("{\"text\":\"hi\",\"room\":\"java\",\"type\":\"say\"}")).isEqualTo(new Request.Say("java", "hi"));
-        assertThat(decode("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"psst\"}")).isEqualTo(new Request.Whisper("bob", "psst"));
+        assertThat(decode("{\"text\":\"hi\",\"room\":\"java\",\"type\":\"say\"}")).isEqualTo(new Request.Say("java", "hi", null));
+        assertThat(decode("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"psst\"}")).isEqualTo(new Request.Whisper("bob", "psst", null));
         assertThat(decode("{\"type\":\"who\",\"room\":\"java\"}")).isEqualTo(new Request.Who("java"));
-        assertThat(decode("{\"type\":\"rooms\"}")).isEqualTo(new Request.ListRooms());
+        assertThat(decode("{\"type\":\"rooms\"}")).isEqualTo(new Request.ListRooms(100, null));
+    }
+
+    @Test
+    void decodesTheAdditionsOfProtocolOnePointOne() {
+        assertThat(decode("{\"type\":\"login\",\"resume\":\"tok\"}")).isEqualTo(new Request.Login(null, "tok"));
+        assertThat(decode("{\"type\":\"login\",\"name\":\"अनिल\",\"resume\":\"tok\"}")).isEqualTo(new Request.Login("अनिल", "tok"));
+        assertThat(decode("{\"type\":\"join\",\"room\":\"java\",\"since\":3,\"epoch\":\"e1\"}"))
+                .isEqualTo(new Request.Join("java", OptionalLong.of(3), "e1"));
+        assertThat(decode("{\"type\":\"say\",\"room\":\"java\",\"text\":\"hi\",\"id\":\"m-1\"}")).isEqualTo(new Request.Say("java", "hi", "m-1"));
+        assertThat(decode("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"hi\",\"id\":\"w\"}")).isEqualTo(new Request.Whisper("bob", "hi", "w"));
+        assertThat(decode("{\"type\":\"rooms\",\"limit\":5,\"cursor\":\"3:java\"}")).isEqualTo(new Request.ListRooms(5, "3:java"));
+        assertThat(decode("{\"type\":\"typing\",\"room\":\"java\"}")).isEqualTo(new Request.Typing("java"));
+        assertThat(decode("{\"type\":\"online\",\"names\":[\"bob\",\"carol\"]}")).isEqualTo(new Request.Online(java.util.List.of("bob", "carol")));
+        assertError("{\"type\":\"rooms\",\"limit\":0}", ErrorCode.BAD_REQUEST, null);
+        assertError("{\"type\":\"rooms\",\"limit\":101}", ErrorCode.BAD_REQUEST, null);
+        assertError("{\"type\":\"say\",\"room\":\"a\",\"text\":\"x\",\"id\":\"" + "i".repeat(65) + "\"}", ErrorCode.BAD_REQUEST, null);
+        assertError("{\"type\":\"say\",\"room\":\"a\",\"text\":\"x\",\"id\":\"\"}", ErrorCode.BAD_REQUEST, null);
+        assertError("{\"type\":\"online\",\"names\":[1]}", ErrorCode.BAD_REQUEST, null);
+        assertError("{\"type\":\"online\",\"names\":[" + "\"a\",".repeat(50) + "\"a\"]}", ErrorCode.BAD_REQUEST, null);
+        assertError("{\"type\":\"typing\"}", ErrorCode.BAD_REQUEST, null);
     }
 
     @Test

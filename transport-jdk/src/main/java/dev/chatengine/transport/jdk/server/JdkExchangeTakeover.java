@@ -135,6 +135,23 @@ final class JdkExchangeTakeover {
     }
 
     /**
+     * Drops the server's references to the handshake request (its URI, its headers, its request
+     * line), so that a session keeps only what {@link WebSocketHandler} copied of it: a 378 KB URI
+     * must not live as long as the connection. Call once the session's fields are copied; the
+     * exchange's {@code getRequestURI()} and {@code getRequestHeaders()} are then {@code /} and empty.
+     */
+    static void forgetRequest(HttpExchange exchange) {
+        Internals internals = Internals.get();
+        Object impl = internals.exchangeImpl(exchange);
+        internals.exchangeUri.set(impl, ROOT);
+        internals.exchangeHeaders.set(impl, EMPTY_HEADERS);
+        internals.requestLine.set(internals.request.get(impl), "");
+    }
+
+    private static final java.net.URI ROOT = java.net.URI.create("/");
+    private static final Headers EMPTY_HEADERS = Headers.of();
+
+    /**
      * Ends a taken-over exchange the server's own way; see the class comment. Call once, in a
      * {@code finally}, after the session's last byte.
      */
@@ -156,7 +173,8 @@ final class JdkExchangeTakeover {
                              VarHandle uis, VarHandle uisOrig, MethodHandle fixedLengthInputStream,
                              VarHandle request, VarHandle requestIn, VarHandle requestOut,
                              VarHandle requestLineChars, VarHandle requestLineBuilder, VarHandle requestHeaders,
-                             VarHandle connectionIn, VarHandle connectionRawIn, VarHandle connectionRawOut) {
+                             VarHandle connectionIn, VarHandle connectionRawIn, VarHandle connectionRawOut,
+                             VarHandle exchangeUri, VarHandle exchangeHeaders, VarHandle requestLine) {
 
         private static volatile Internals instance;
 
@@ -225,7 +243,10 @@ final class JdkExchangeTakeover {
                         field(request, "hdrs", Headers.class),
                         field(httpConnection, "i", InputStream.class),
                         field(httpConnection, "raw", InputStream.class),
-                        field(httpConnection, "rawout", OutputStream.class));
+                        field(httpConnection, "rawout", OutputStream.class),
+                        field(exchangeImpl, "uri", java.net.URI.class),
+                        field(exchangeImpl, "reqHdrs", Headers.class),
+                        field(request, "startLine", String.class));
             } catch (ReflectiveOperationException | IllegalAccessError e) {
                 throw new IllegalStateException("This JDK's HttpServer internals differ from JDK 25's, which the "
                         + "WebSocket takeover was written for: " + e, e);

@@ -31,7 +31,7 @@ final class UpgradeCheck {
     }
 
     /** Refuse with {@code status}, the plain-text {@code reason} as body, and extra response {@code headers}. */
-    record Reject(int status, String reason, Map<String, String> headers) implements Outcome {
+    record Reject(int status, String reason, Map<String, String> headers) implements Outcome, ConnectionGate.Decision {
         Reject(int status, String reason) {
             this(status, reason, Map.of());
         }

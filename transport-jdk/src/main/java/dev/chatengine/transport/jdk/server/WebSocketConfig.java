@@ -1,5 +1,7 @@
 package dev.chatengine.transport.jdk.server;
 
+import dev.chatengine.transport.jdk.protocol.DeflateConfig;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -17,7 +19,10 @@ import java.util.Set;
  * @param maxMessageBytes     the largest message, after reassembly of fragments, a peer may send;
  *                            a larger one is refused with close code 1009 before it is read whole
  * @param closeTimeout        how long to wait for the peer's answer to our close frame before the
- *                            socket is cut off
+ *                            socket is cut off; for a connection served by a {@code Hub}, the hub's
+ *                            {@code HubConfig.closeTimeout} cuts it too, so the shorter of the two wins:
+ *                            give both the same value ({@link ChatServer} sets both from its one
+ *                            {@code closeTimeout})
  * @param originPolicy        which browser origins may connect (a rejected one gets 403)
  * @param subprotocolSelector picks the subprotocol from the client's offer
  * @param readBufferBytes     the read buffer of a connection while data flows; an idle connection
@@ -26,10 +31,17 @@ import java.util.Set;
  *                            are not held back by Nagle's algorithm ({@code HttpServer} leaves it off)
  * @param handshakeHook       the application's check of each handshake (authentication, admission),
  *                            run after the origin policy and the subprotocol selection; see {@link HandshakeHook}
+ * @param connectionGate      admits handshakes by the {@link HandshakeLimits} given to the builder and
+ *                            counts connections; handlers made with the same config share it
+ * @param deflate             permessage-deflate (RFC 7692): on by default, answering every offer with
+ *                            no context takeover either way so that a broadcast is compressed once
+ *                            for all and an idle connection holds no zlib memory; messages under
+ *                            {@link DeflateConfig#thresholdBytes()} go uncompressed.
+ *                            {@link DeflateConfig#disabled()} turns it off
  */
 public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, OriginPolicy originPolicy,
                               SubprotocolSelector subprotocolSelector, int readBufferBytes, boolean tcpNoDelay,
-                              HandshakeHook handshakeHook) {
+                              HandshakeHook handshakeHook, ConnectionGate connectionGate, DeflateConfig deflate) {
 
     /** Default {@link #maxMessageBytes}: 64 KiB. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -52,15 +64,26 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         Objects.requireNonNull(originPolicy, "originPolicy");
         Objects.requireNonNull(subprotocolSelector, "subprotocolSelector");
         Objects.requireNonNull(handshakeHook, "handshakeHook");
+        Objects.requireNonNull(deflate, "deflate");
         if (readBufferBytes < IDLE_READ_BUFFER_BYTES) {
             throw new IllegalArgumentException("readBufferBytes must be at least " + IDLE_READ_BUFFER_BYTES
                     + ": " + readBufferBytes);
         }
+        Objects.requireNonNull(connectionGate, "connectionGate");
     }
 
     /** The defaults: same-host origins only, no subprotocol, every handshake accepted anonymously, 64 KiB messages, 5 s close timeout. */
     public static WebSocketConfig defaults() {
         return builder().build();
+    }
+
+    /**
+     * This config with other handshake limits and a new {@link ConnectionGate} for them (for a
+     * server that learns part of its limits late, such as the memory budget of a hub it makes).
+     */
+    public WebSocketConfig withHandshakeLimits(HandshakeLimits limits) {
+        return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector, readBufferBytes,
+                tcpNoDelay, handshakeHook, ConnectionGate.create(limits), deflate);
     }
 
     /** A builder holding the defaults. */
@@ -77,6 +100,8 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
         private int readBufferBytes = DEFAULT_READ_BUFFER_BYTES;
         private boolean tcpNoDelay = true;
         private HandshakeHook handshakeHook = HandshakeHook.acceptAll();
+        private HandshakeLimits handshakeLimits;
+        private DeflateConfig deflate = DeflateConfig.defaults();
 
         private Builder() {
         }
@@ -123,10 +148,27 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
             return this;
         }
 
+        /**
+         * See {@link HandshakeLimits}; by default {@link HandshakeLimits#defaults()}. The config made
+         * gets a new {@link ConnectionGate} for them.
+         */
+        public Builder handshakeLimits(HandshakeLimits handshakeLimits) {
+            this.handshakeLimits = Objects.requireNonNull(handshakeLimits, "handshakeLimits");
+            return this;
+        }
+
+        /** See {@link WebSocketConfig#deflate()}. */
+        public Builder deflate(DeflateConfig deflate) {
+            this.deflate = deflate;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} for an invalid value. */
         public WebSocketConfig build() {
             return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector,
-                    readBufferBytes, tcpNoDelay, handshakeHook);
+                    readBufferBytes, tcpNoDelay, handshakeHook,
+                    ConnectionGate.create(handshakeLimits != null ? handshakeLimits : HandshakeLimits.defaults()),
+                    deflate);
         }
     }
 }

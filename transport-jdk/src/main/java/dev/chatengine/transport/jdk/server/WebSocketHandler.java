@@ -1,16 +1,19 @@
 package dev.chatengine.transport.jdk.server;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.chatengine.engine.DisconnectReason;
 import dev.chatengine.engine.transport.MessageEncoder;
+import dev.chatengine.transport.jdk.protocol.DeflateNegotiation;
 import dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,12 +63,23 @@ import java.util.function.Consumer;
  * {@link HandshakeHook} answers (401, 403, 429, ...; 500 when it throws). Each with a one-line
  * plain-text reason.
  *
- * <p>Order of the checks: 503 while shutting down, then RFC 6455's rules (405, 400, 426), then the
+ * <p>Order of the checks: 503 while shutting down, then the {@link ConnectionGate}'s limits, then RFC 6455's rules (405, 400, 426), then the
  * {@link OriginPolicy} (403), then the {@link SubprotocolSelector} chooses, then the
  * {@link HandshakeHook} runs (on the exchange's thread: it may block) and its accept carries the
  * peer's principal and attributes into the {@link WebSocketConnection}, so to the engine's
  * {@code Client}. Nothing is written to the peer before all of them have passed: every refusal
  * comes instead of the 101, never after it.
+ *
+ * <p>The config's {@link ConnectionGate} applies the {@link HandshakeLimits}: 414/431 for
+ * an oversize head, 503 or 429 with {@code Retry-After} over a connection cap, a per-address rate or
+ * the memory budget. The limits {@code HttpServer} enforces itself (head deadline, hard head size,
+ * hard connection cap) come from system properties it reads once: call
+ * {@link HttpServerProperties#apply} before the JVM's first {@code HttpServer.create}; {@link #create}
+ * logs a WARNING when they are weaker than the config's.
+ *
+ * <p>A session keeps only what it needs of its handshake: the remote address (the client's, behind a
+ * trusted proxy), the request's path without its query, a few headers ({@link #KEPT_HEADERS}) and
+ * the subprotocol. Read anything else (cookies, the query) while the handshake is in progress.
  *
  * <p>Needs the JVM flag {@code --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED} (see
  * {@link JdkExchangeTakeover} for why); {@link #create} fails without it. Don't wrap the exchange
@@ -74,6 +88,9 @@ import java.util.function.Consumer;
 public final class WebSocketHandler implements HttpHandler {
 
     private static final System.Logger LOG = System.getLogger(WebSocketHandler.class.getName());
+
+    /** The request headers a session keeps, copied; the rest of the request is dropped at the upgrade. */
+    public static final List<String> KEPT_HEADERS = List.of("Host", "Origin", "User-Agent", "Sec-WebSocket-Protocol");
 
     /** How long {@link #closeAll} waits for aborted sessions to end, after the grace. */
     private static final Duration ABORTED_SESSIONS_WAIT = Duration.ofSeconds(2);
@@ -99,27 +116,48 @@ public final class WebSocketHandler implements HttpHandler {
      */
     public static WebSocketHandler create(WebSocketConfig config, Consumer<? super WebSocketConnection> onConnection) {
         JdkExchangeTakeover.requireAccess();
+        HttpServerProperties.warnIfWeaker(config.connectionGate().limits());
+        TakeoverSelfTest.requirePassed();
         return new WebSocketHandler(config, onConnection);
     }
 
     /** Called by {@code HttpServer} for each request on the handler's context. */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        boolean secure = exchange instanceof HttpsExchange;
-        UpgradeCheck.Outcome outcome = shuttingDown
-                ? new UpgradeCheck.Reject(503, "server is shutting down")
-                : UpgradeCheck.evaluate(exchange.getRequestMethod(), exchange.getProtocol(),
-                        exchange.getRequestHeaders(), secure, config);
-        switch (outcome) {
-            case UpgradeCheck.Reject reject -> reject(exchange, reject);
-            case UpgradeCheck.Accept accept -> {
-                switch (askHook(exchange, accept)) {
-                    case HandshakeDecision.Reject reject ->
-                            reject(exchange, new UpgradeCheck.Reject(reject.status(), reject.reason(), reject.headers()));
-                    case HandshakeDecision.Accept identity ->
+        if (shuttingDown) {
+            reject(exchange, new UpgradeCheck.Reject(503, "server is shutting down"));
+            return;
+        }
+        ConnectionGate.Admitted admitted;
+        switch (config.connectionGate().admit(exchange)) {
+            case UpgradeCheck.Reject reject -> {
+                reject(exchange, reject);
+                return;
+            }
+            case ConnectionGate.Admitted a -> admitted = a;
+        }
+        boolean started = false;
+        try {
+            boolean secure = exchange instanceof HttpsExchange;
+            switch (UpgradeCheck.evaluate(exchange.getRequestMethod(), exchange.getProtocol(),
+                    exchange.getRequestHeaders(), secure, config)) {
+                case UpgradeCheck.Reject reject -> reject(exchange, reject);
+                case UpgradeCheck.Accept accept -> {
+                    switch (askHook(exchange, accept, admitted)) {
+                        case HandshakeDecision.Reject reject ->
+                                reject(exchange, new UpgradeCheck.Reject(reject.status(), reject.reason(), reject.headers()));
+                        case HandshakeDecision.Accept identity -> {
                             // Never the exchange's own thread: see the class comment.
-                            Thread.ofVirtual().name("websocket-session").start(() -> runSession(exchange, accept, identity));
+                            Thread.ofVirtual().name("websocket-session")
+                                    .start(() -> runSession(exchange, accept, identity, admitted));
+                            started = true;
+                        }
+                    }
                 }
+            }
+        } finally {
+            if (!started) {
+                admitted.release();
             }
         }
     }
@@ -128,9 +166,12 @@ public final class WebSocketHandler implements HttpHandler {
      * Runs the application's {@link HandshakeHook} on this (the exchange's) thread, after the
      * protocol checks, the origin policy and the subprotocol choice; a hook that fails is a 500.
      */
-    private HandshakeDecision askHook(HttpExchange exchange, UpgradeCheck.Accept accept) {
+    private HandshakeDecision askHook(HttpExchange exchange, UpgradeCheck.Accept accept, ConnectionGate.Admitted admitted) {
+        InetSocketAddress peer = exchange.getRemoteAddress();
+        InetSocketAddress client = admitted.client().equals(peer.getAddress()) ? peer
+                : new InetSocketAddress(admitted.client(), 0); // named by a trusted proxy's X-Forwarded-For
         HandshakeRequest request = new HandshakeRequest(exchange.getRequestMethod(), exchange.getRequestURI(),
-                exchange.getRequestHeaders(), exchange.getRemoteAddress(),
+                exchange.getRequestHeaders(), client,
                 exchange instanceof HttpsExchange https ? Optional.ofNullable(https.getSSLSession()) : Optional.empty(),
                 accept.subprotocol());
         try {
@@ -209,10 +250,11 @@ public final class WebSocketHandler implements HttpHandler {
         }
     }
 
-    private void runSession(HttpExchange exchange, UpgradeCheck.Accept accept, HandshakeDecision.Accept identity) {
+    private void runSession(HttpExchange exchange, UpgradeCheck.Accept accept, HandshakeDecision.Accept identity,
+                            ConnectionGate.Admitted admitted) {
         WebSocketConnection connection = null;
         try {
-            connection = upgrade(exchange, accept, identity);
+            connection = upgrade(exchange, accept, identity, admitted);
             sessions.add(connection);
             if (shuttingDown) {
                 connection.close(DisconnectReason.SHUTDOWN); // closeAll ran while this one was handshaking
@@ -225,9 +267,14 @@ public final class WebSocketHandler implements HttpHandler {
                 LOG.log(Level.WARNING, "WebSocket session callback failed for " + connection, e);
             }
             connection.endSession(failed);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "WebSocket upgrade failed: " + e);
+        } catch (IOException e) {
+            // The peer went away during its upgrade: its business, not the server's.
+            LOG.log(Level.DEBUG, () -> "WebSocket upgrade failed, " + admitted.formatted() + ": " + e);
+        } catch (RuntimeException e) {
+            // The takeover of HttpServer's internals failed: loud, it may leak the server's exchange counts.
+            LOG.log(Level.WARNING, "WebSocket takeover failed, " + admitted.formatted(), e);
         } finally {
+            admitted.release();
             if (connection != null) {
                 connection.abort();
                 sessions.remove(connection);
@@ -237,8 +284,10 @@ public final class WebSocketHandler implements HttpHandler {
             }
             try {
                 JdkExchangeTakeover.release(exchange);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 LOG.log(Level.DEBUG, () -> "WebSocket exchange release failed: " + e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "WebSocket exchange release failed; HttpServer's exchange count may leak", e);
             }
         }
     }
@@ -249,8 +298,10 @@ public final class WebSocketHandler implements HttpHandler {
      * detached before returning, so that no frame of the session keeps them reachable.
      */
     private WebSocketConnection upgrade(HttpExchange exchange, UpgradeCheck.Accept accept,
-                                        HandshakeDecision.Accept identity) throws IOException {
+                                        HandshakeDecision.Accept identity, ConnectionGate.Admitted admitted)
+            throws IOException {
         JdkExchangeTakeover.RawConnection raw = JdkExchangeTakeover.takeOver(exchange);
+        Optional<DeflateNegotiation.Accepted> deflate = negotiateDeflate(exchange);
         try {
             Wire wire;
             byte[] pipelined;
@@ -260,30 +311,46 @@ public final class WebSocketHandler implements HttpHandler {
             if (raw.tls()) {
                 wire = new Wire.StreamWire(raw.in(), raw.out(), raw.channel());
                 pipelined = new byte[0]; // still inside the TLS input stream, which the session reads
-                writeSwitchingProtocols(raw.out(), accept);
+                writeSwitchingProtocols(raw.out(), accept, deflate);
             } else {
                 // Bytes the client sent right behind the handshake sit in the server's buffered stream,
                 // which available() reports without touching the socket.
                 pipelined = raw.in().readNBytes(raw.in().available());
                 wire = new Wire.ChannelWire(raw.channel());
-                writeSwitchingProtocols(raw.out(), accept);
+                writeSwitchingProtocols(raw.out(), accept, deflate);
                 JdkExchangeTakeover.detachStreams(exchange);
             }
-            return new WebSocketConnection(wire, config, pipelined, format(exchange.getRemoteAddress()),
-                    exchange.getRequestURI(), exchange.getRequestHeaders(), accept.subprotocol(), identity);
+            URI path = keptUri(exchange.getRequestURI());
+            Headers headers = keptHeaders(exchange.getRequestHeaders());
+            JdkExchangeTakeover.forgetRequest(exchange);
+            return new WebSocketConnection(wire, config, pipelined, admitted.formatted(), path, headers,
+                    accept.subprotocol(), identity, deflate.map(DeflateNegotiation.Accepted::parameters));
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw e;
         }
     }
 
-    private static void writeSwitchingProtocols(OutputStream out, UpgradeCheck.Accept accept) throws IOException {
+    /** permessage-deflate's answer to the client's offers (RFC 7692), if any: see {@link DeflateNegotiation}. */
+    private Optional<DeflateNegotiation.Accepted> negotiateDeflate(HttpExchange exchange) {
+        return switch (DeflateNegotiation.negotiate(exchange.getRequestHeaders().get("Sec-WebSocket-Extensions"), config.deflate())) {
+            case DeflateNegotiation.Accepted accepted -> Optional.of(accepted);
+            case DeflateNegotiation.Declined declined -> {
+                LOG.log(Level.DEBUG, () -> "permessage-deflate not used, " + declined.reason() + ": " + exchange.getRemoteAddress());
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private static void writeSwitchingProtocols(OutputStream out, UpgradeCheck.Accept accept,
+                                                Optional<DeflateNegotiation.Accepted> deflate) throws IOException {
         StringBuilder response = new StringBuilder(160)
                 .append("HTTP/1.1 101 Switching Protocols\r\n")
                 .append("Upgrade: websocket\r\n")
                 .append("Connection: Upgrade\r\n")
                 .append("Sec-WebSocket-Accept: ").append(accept.acceptValue()).append("\r\n");
         accept.subprotocol().ifPresent(p -> response.append("Sec-WebSocket-Protocol: ").append(p).append("\r\n"));
+        deflate.ifPresent(d -> response.append("Sec-WebSocket-Extensions: ").append(d.responseHeader()).append("\r\n"));
         response.append("\r\n");
         out.write(response.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
@@ -311,9 +378,25 @@ public final class WebSocketHandler implements HttpHandler {
         }
     }
 
-    private static String format(InetSocketAddress address) {
-        return address.getAddress() != null
-                ? address.getAddress().getHostAddress() + ":" + address.getPort()
-                : address.toString();
+    /** The request's path alone, in a URI of its own: never the query, which may be large. */
+    private static URI keptUri(URI requestUri) {
+        String path = requestUri.getRawPath();
+        try {
+            return URI.create(path == null || path.isEmpty() ? "/" : path); // already in its encoded form
+        } catch (IllegalArgumentException e) {
+            return URI.create("/");
+        }
+    }
+
+    /** Copies of {@link #KEPT_HEADERS}, read-only. */
+    private static Headers keptHeaders(Headers request) {
+        Headers kept = new Headers();
+        for (String name : KEPT_HEADERS) {
+            List<String> values = request.get(name);
+            if (values != null) {
+                values.forEach(value -> kept.add(name, value)); // strings of their own, not views of the head
+            }
+        }
+        return Headers.of(kept);
     }
 }

@@ -24,6 +24,8 @@ class CloseStatusForReasonTest {
             "SLOW_CONSUMER    | 1008 | slow consumer",
             "WRITE_TIMEOUT    | 1008 | write timeout",
             "IDLE_TIMEOUT     | 1001 | idle timeout",
+            "MEMORY_BUDGET    | 1013 | try again later",
+            "APPLICATION      | 1000 | ''", // only without its code: Client.close(int, String) sends the code given
     })
     void mapsEachReasonToItsCode(DisconnectReason reason, int code, String text) {
         assertThat(WebSocketConnection.closeStatusFor(reason)).isEqualTo(new CloseStatus(code, text));

@@ -22,7 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * A test server on 127.0.0.1: {@code /ws} echoes every message back (driving {@link WebSocketConnection}
  * directly, as the engine would), {@code /plain} answers GET with "hello". Text commands:
  * {@code close:REASON} makes the server close with that {@link DisconnectReason}; {@code ping} makes it
- * send a ping. A pong is reported back as the text {@code pong}. Each session's end is recorded.
+ * send a ping; {@code address} answers the connection's {@code remoteAddress()}. A pong is reported back as the text {@code pong}. Each session's end is recorded.
  */
 final class EchoServer implements AutoCloseable {
 
@@ -91,6 +91,8 @@ final class EchoServer implements AutoCloseable {
                             connection.close(DisconnectReason.valueOf(s.substring("close:".length())));
                         } else if (s.equals("ping")) {
                             connection.ping();
+                        } else if (s.equals("address")) {
+                            send(connection, WebSocketMessageEncoder.INSTANCE.text(connection.remoteAddress()));
                         } else {
                             send(connection, WebSocketMessageEncoder.INSTANCE.text(text.utf8()));
                         }
