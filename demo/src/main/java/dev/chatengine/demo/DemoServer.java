@@ -96,7 +96,8 @@ public final class DemoServer implements AutoCloseable {
     public static DemoServer start(InetSocketAddress address, DemoConfig config) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
-        HandshakeLimits limits = config.handshakeLimits().withTrustedProxies(trustedProxies(config.exposure()));
+        HandshakeLimits limits = withMaxConnections(config.handshakeLimits(), config.exposure())
+                .withTrustedProxies(trustedProxies(config.exposure()));
         // HttpServer reads its own limits once, at its first create: set them before (HttpServerProperties).
         HttpServerProperties.apply(limits);
         SSLContext tls = config.exposure().tlsKeystore().isPresent()
@@ -152,6 +153,18 @@ public final class DemoServer implements AutoCloseable {
         HttpsServer https = HttpsServer.create(address, LISTEN_BACKLOG_CONNECTIONS);
         https.setHttpsConfigurator(new HttpsConfigurator(tls));
         return https;
+    }
+
+    /** {@code --max-connections N}: the WebSocket cap N, HttpServer's hard cap above it by the usual margin. */
+    private static HandshakeLimits withMaxConnections(HandshakeLimits limits, Exposure exposure) {
+        if (exposure.maxConnections().isEmpty()) {
+            return limits;
+        }
+        int soft = exposure.maxConnections().getAsInt();
+        return new HandshakeLimits(limits.headDeadline(), limits.maxHeadBytes(), limits.hardMaxHeadBytes(), soft,
+                Math.max(soft + Math.max(8, soft / 9), soft), limits.maxConnectionsPerAddress(),
+                limits.handshakesPerSecondPerAddress(), limits.handshakeBurstPerAddress(), limits.exemptLoopback(),
+                limits.trustedProxies(), limits.overMemoryBudget(), limits.retryAfter());
     }
 
     private static Set<InetAddress> trustedProxies(Exposure exposure) throws IOException {

@@ -20,11 +20,14 @@ import java.util.Set;
  *                       {@code Authorization: Bearer TOKEN}; when empty, loopback clients only
  * @param trustedProxies literal IP addresses of reverse proxies whose {@code X-Forwarded-For} names
  *                       the client (for the per-address limits and the logs)
+ * @param maxConnections the WebSocket connection cap (over it 503), when not derived from the heap
+ *                       and the descriptor limit ({@code HandshakeLimits})
  */
 public record Exposure(Optional<Path> tlsKeystore, String tlsPassword, Optional<String> metricsToken,
-                List<String> trustedProxies) {
+                List<String> trustedProxies, java.util.OptionalInt maxConnections) {
 
-    static final Set<String> FLAGS = Set.of("--tls-keystore", "--tls-password", "--metrics-token", "--trusted-proxy");
+    static final Set<String> FLAGS = Set.of("--tls-keystore", "--tls-password", "--metrics-token", "--trusted-proxy",
+            "--max-connections");
     static final String PASSWORD_VARIABLE = "CHAT_DEMO_TLS_PASSWORD";
     /** keytool's habitual example password, as in the README's self-signed example. */
     static final String DEFAULT_PASSWORD = "changeit";
@@ -34,6 +37,7 @@ public record Exposure(Optional<Path> tlsKeystore, String tlsPassword, Optional<
               --tls-password P   its password (default: $CHAT_DEMO_TLS_PASSWORD, else changeit)
               --metrics-token T  /metrics for anyone sending 'Authorization: Bearer T' (default: loopback only)
               --trusted-proxy IP a reverse proxy whose X-Forwarded-For names the client (repeatable)
+              --max-connections N  WebSocket connections before 503 (default: from the heap and ulimit -n)
             """;
 
     public Exposure {
@@ -41,6 +45,11 @@ public record Exposure(Optional<Path> tlsKeystore, String tlsPassword, Optional<
         Objects.requireNonNull(tlsPassword, "tlsPassword");
         Objects.requireNonNull(metricsToken, "metricsToken");
         trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(maxConnections, "maxConnections");
+    }
+
+    public Exposure(Optional<Path> tlsKeystore, String tlsPassword, Optional<String> metricsToken, List<String> trustedProxies) {
+        this(tlsKeystore, tlsPassword, metricsToken, trustedProxies, java.util.OptionalInt.empty());
     }
 
     /** Plain HTTP, /metrics for loopback only, no trusted proxy. */
@@ -59,16 +68,25 @@ public record Exposure(Optional<Path> tlsKeystore, String tlsPassword, Optional<
             return flag + " needs a value";
         }
         return switch (flag) {
-            case "--tls-keystore" -> new Exposure(Optional.of(Path.of(value)), tlsPassword, metricsToken, trustedProxies);
-            case "--tls-password" -> new Exposure(tlsKeystore, value, metricsToken, trustedProxies);
-            case "--metrics-token" -> new Exposure(tlsKeystore, tlsPassword, Optional.of(value), trustedProxies);
+            case "--tls-keystore" -> new Exposure(Optional.of(Path.of(value)), tlsPassword, metricsToken, trustedProxies,
+                    maxConnections);
+            case "--tls-password" -> new Exposure(tlsKeystore, value, metricsToken, trustedProxies, maxConnections);
+            case "--metrics-token" -> new Exposure(tlsKeystore, tlsPassword, Optional.of(value), trustedProxies,
+                    maxConnections);
+            case "--max-connections" -> {
+                if (value.length() > 9 || !value.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(value) < 1) {
+                    yield "--max-connections takes a positive number, not '" + value + "'";
+                }
+                yield new Exposure(tlsKeystore, tlsPassword, metricsToken, trustedProxies,
+                        java.util.OptionalInt.of(Integer.parseInt(value)));
+            }
             case "--trusted-proxy" -> {
                 if (!isIpLiteral(value)) {
                     yield "--trusted-proxy takes a literal IP address, not '" + value + "'";
                 }
                 List<String> proxies = new ArrayList<>(trustedProxies);
                 proxies.add(value);
-                yield new Exposure(tlsKeystore, tlsPassword, metricsToken, proxies);
+                yield new Exposure(tlsKeystore, tlsPassword, metricsToken, proxies, maxConnections);
             }
             default -> throw new IllegalArgumentException(flag);
         };

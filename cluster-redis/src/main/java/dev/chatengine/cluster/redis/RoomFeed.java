@@ -1,0 +1,257 @@
+package dev.chatengine.cluster.redis;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One room's live feed on this node: turns what pub/sub brings (at most once, possibly after a gap) into
+ * what the chat service needs (exactly once, in seq order, no gap within an epoch).
+ *
+ * <ul>
+ *   <li>While it syncs (subscribing, or re-subscribing after a reconnect) publications are buffered, then
+ *       merged with the room's state from Redis by seq: nothing missed, nothing twice.</li>
+ *   <li>A seq already seen is dropped; a seq beyond {@code last+1} is filled from the stream
+ *       ({@code XRANGE} exclusive); a gap the stream no longer covers, or a new epoch, is a reset: the
+ *       room's local members are closed by the service and rejoin with {@code recovered:false}.</li>
+ *   <li>It keeps the last {@code historySize} messages so that a second open of the room on this node
+ *       gets a state consistent with what is delivered after it.</li>
+ * </ul>
+ *
+ * <p>Thread contract: thread-safe; every method takes the feed's lock, and the sink is called under it,
+ * so calls to the sink for one room are one at a time in the room's order. The source may block (Redis).
+ */
+final class RoomFeed {
+
+    /** Where a feed reads what pub/sub did not bring. */
+    interface Source {
+        List<RoomLog.Entry> range(long after, long before);
+
+        RoomLog.Snapshot snapshot();
+    }
+
+    /** What a feed delivers. */
+    interface Sink {
+        void message(String epoch, RoomLog.Entry entry, String publicationId);
+
+        /** The room's continuity was lost: it now stands at {@code epoch}, {@code lastSeq}, {@code recent}. */
+        void reset(String epoch, long lastSeq, List<RoomLog.Entry> recent);
+    }
+
+    /** One publication as it came from pub/sub. */
+    record Pub(String epoch, long seq, String publicationId, String data) {
+    }
+
+    /** A consistent view of the feed: epoch, last seq delivered and the recent messages, oldest first. */
+    record State(String epoch, long lastSeq, List<RoomLog.Entry> recent) {
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Source source;
+    private final Sink sink;
+    private final int historySize;
+    private final BrokerCounters counters;
+    private final ArrayDeque<RoomLog.Entry> recent = new ArrayDeque<>();
+    private final List<Pub> buffer = new ArrayList<>();
+    private String epoch;
+    private long lastSeq;
+    private boolean syncing = true;
+    private boolean stale;
+
+    RoomFeed(Source source, Sink sink, int historySize, BrokerCounters counters) {
+        this.source = source;
+        this.sink = sink;
+        this.historySize = historySize;
+        this.counters = counters;
+    }
+
+    /** From now on publications are buffered until {@link #synced} (the pub/sub connection was lost). */
+    void beginSync() {
+        lock.lock();
+        try {
+            syncing = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The subscription is confirmed: read the room's state and merge the buffer. The first time it is
+     * taken as is; after a reconnect what was missed is delivered (or the room is reset).
+     *
+     * @throws dev.chatengine.engine.chat.spi.BrokerUnavailableException if Redis cannot be read (the feed
+     *         stays syncing and is retried by {@link #resyncIfStale})
+     */
+    State synced() {
+        lock.lock();
+        try {
+            RoomLog.Snapshot snap;
+            try {
+                snap = source.snapshot();
+            } catch (RuntimeException e) {
+                stale = true;
+                throw e;
+            }
+            if (epoch == null) {
+                adopt(snap);
+            } else {
+                catchUp(snap);
+            }
+            syncing = false;
+            stale = false;
+            drain();
+            return state();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A publication from pub/sub. */
+    void onPub(Pub pub) {
+        lock.lock();
+        try {
+            if (syncing) {
+                buffer.add(pub);
+                return;
+            }
+            apply(pub);
+        } catch (RuntimeException e) {
+            // Redis could not fill a gap: hold everything until a resync succeeds, never skip.
+            stale = true;
+            syncing = true;
+            buffer.add(pub);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code event} under the feed's lock, so that it keeps its place among the room's messages. */
+    void inOrder(Runnable event) {
+        lock.lock();
+        try {
+            event.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Retries a sync that failed (called from the node's ticker). */
+    void resyncIfStale() {
+        lock.lock();
+        try {
+            if (stale) {
+                synced();
+            }
+        } catch (RuntimeException stillDown) {
+            // next tick
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    State state() {
+        lock.lock();
+        try {
+            return new State(epoch, lastSeq, List.copyOf(recent));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- under the lock ----
+
+    private void adopt(RoomLog.Snapshot snap) {
+        epoch = snap.epoch();
+        lastSeq = snap.lastSeq();
+        recent.clear();
+        List<RoomLog.Entry> entries = contiguousEndingAt(snap.entries(), snap.lastSeq());
+        recent.addAll(entries);
+    }
+
+    /** After a reconnect: deliver what was missed, or reset when it cannot be. */
+    private void catchUp(RoomLog.Snapshot snap) {
+        if (!snap.epoch().equals(epoch) || snap.lastSeq() < lastSeq) {
+            reset(snap);
+            return;
+        }
+        if (snap.lastSeq() > lastSeq) {
+            fill(snap.lastSeq() + 1, snap);
+        }
+    }
+
+    private void drain() {
+        buffer.sort(Comparator.comparingLong(Pub::seq));
+        List<Pub> pending = new ArrayList<>(buffer);
+        buffer.clear();
+        for (Pub p : pending) {
+            apply(p);
+        }
+    }
+
+    private void apply(Pub pub) {
+        if (!pub.epoch().equals(epoch)) {
+            RoomLog.Snapshot snap = source.snapshot();
+            if (!snap.epoch().equals(pub.epoch())) {
+                return; // a publication of an epoch already gone: what it said is lost with it
+            }
+            reset(snap); // a new life of the room (Redis lost the old one): the snapshot includes this pub
+            return;
+        }
+        if (pub.seq() <= lastSeq) {
+            return; // seen already (buffered and also read from the stream)
+        }
+        if (pub.seq() > lastSeq + 1 && !fill(pub.seq(), null)) {
+            return;
+        }
+        deliver(new RoomLog.Entry(pub.seq(), pub.data()), pub.publicationId());
+    }
+
+    /**
+     * Delivers the stored messages between {@code lastSeq} and {@code before} (exclusive). False, after a
+     * reset, when the stream does not have them all.
+     */
+    private boolean fill(long before, RoomLog.Snapshot known) {
+        List<RoomLog.Entry> missed = source.range(lastSeq, before);
+        boolean covered = missed.size() == before - lastSeq - 1
+                && (missed.isEmpty() || missed.getFirst().seq() == lastSeq + 1);
+        if (!covered) {
+            reset(known != null ? known : source.snapshot());
+            return false;
+        }
+        counters.gapFilled();
+        for (RoomLog.Entry e : missed) {
+            deliver(e, null);
+        }
+        return true;
+    }
+
+    private void reset(RoomLog.Snapshot snap) {
+        adopt(snap);
+        counters.reset();
+        sink.reset(epoch, lastSeq, List.copyOf(recent));
+    }
+
+    private void deliver(RoomLog.Entry entry, String publicationId) {
+        lastSeq = entry.seq();
+        recent.addLast(entry);
+        while (recent.size() > historySize) {
+            recent.removeFirst();
+        }
+        sink.message(epoch, entry, publicationId);
+    }
+
+    /** The longest run of {@code entries} with consecutive seqs ending at {@code last} (the stream may have expired). */
+    private static List<RoomLog.Entry> contiguousEndingAt(List<RoomLog.Entry> entries, long last) {
+        int end = entries.size();
+        if (end == 0 || entries.get(end - 1).seq() != last) {
+            return List.of();
+        }
+        int start = end - 1;
+        while (start > 0 && entries.get(start - 1).seq() == entries.get(start).seq() - 1) {
+            start--;
+        }
+        return entries.subList(start, end);
+    }
+}
