@@ -36,6 +36,11 @@ public final class ChatTraffic {
         return messages;
     }
 
+    /** A typical {@code message} object over the default deflate threshold: the first of 140 to 200 bytes. */
+    public static byte[] typical() {
+        return messages(100).stream().filter(m -> m.length >= 140 && m.length <= 200).findFirst().orElseThrow();
+    }
+
     /** A {@code history} reply carrying {@code count} messages of one room, as UTF-8 JSON. */
     public static byte[] history(int count) {
         Random random = new Random(7);

@@ -83,7 +83,7 @@ public class DeflateBenchmark {
 
     @Setup
     public void setUp() {
-        json = payload.equals("message") ? ChatTraffic.messages(1).getFirst() : ChatTraffic.history(50);
+        json = payload.equals("message") ? ChatTraffic.typical() : ChatTraffic.history(50);
         plainClientFrame = FrameEncoder.clientFrame(Opcode.TEXT, json, 0x37fa213d);
         EncodedMessage compressed = new DeflateSender(NO_TAKEOVER, DeflateConfig.builder().thresholdBytes(0).build())
                 .select(WebSocketMessageEncoder.INSTANCE.text(json));

@@ -96,7 +96,7 @@ public class DeflateFanOutBenchmark {
             }
             Thread.sleep(1);
         }
-        json = ChatTraffic.messages(1).getFirst();
+        json = ChatTraffic.typical();
         if (json.length < DeflateConfig.DEFAULT_THRESHOLD_BYTES) {
             throw new IllegalStateException("the message must be over the threshold: " + json.length);
         }
