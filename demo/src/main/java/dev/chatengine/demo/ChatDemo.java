@@ -93,20 +93,26 @@ public final class ChatDemo {
                 err.print(CommandLine.USAGE);
                 yield new Outcome.Exit(EXIT_USAGE);
             }
-            case CommandLine.Run(String host, int port, Exposure exposure) -> startServer(host, port, exposure, out, err);
+            case CommandLine.Run(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis) ->
+                    startServer(host, port, exposure, redis, out, err);
         };
     }
 
-    private static Outcome startServer(String host, int port, Exposure exposure, PrintStream out, PrintStream err) {
+    private static Outcome startServer(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis,
+                                       PrintStream out, PrintStream err) {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             err.println("chat-demo: cannot listen on " + host + ": unknown host; choose another with --host");
             return new Outcome.Exit(EXIT_CANNOT_START);
         }
         try {
-            DemoServer server = DemoServer.start(address, DemoConfig.builder().exposure(exposure).build());
+            DemoConfig.Builder config = DemoConfig.builder().exposure(exposure);
+            redis.ifPresent(config::redis);
+            DemoServer server = DemoServer.start(address, config.build());
             out.println("chat-demo: open " + server.baseUri() + " (listening on " + host + ":" + server.port()
-                    + "; /ws chat, /ws/raw broadcast, /metrics; Ctrl-C stops)");
+                    + "; /ws chat, /ws/raw broadcast, /metrics"
+                    + redis.map(r -> "; cluster node " + server.broker().orElseThrow().nodeId() + " on " + r).orElse("")
+                    + "; Ctrl-C stops)");
             out.flush();
             return new Outcome.Running(server);
         } catch (BindException e) {

@@ -24,6 +24,9 @@ import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,16 +34,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * handed to its {@code onConnection} callback: the engine's {@link Connection} over RFC 6455.
  *
  * <p>Thread contract (that of {@link Connection}): {@link #read()} from one thread at a time (the
- * read pump); {@link #write}, {@link #ping()} and {@link #close} from any thread, serialized by one
- * lock that the read pump's own control replies (pong, close echo) take too, so that frames never
- * interleave on the wire; {@link #abort()} and the accessors from any thread.
+ * read pump); {@link #write}, {@link #ping()}, {@link #writeControlFrames()} and {@code close} from
+ * any thread, serialized by one lock so that frames never interleave on the wire; {@link #abort()},
+ * {@link #hasControlFrames()} and the accessors from any thread.
  *
- * <p>Protocol behaviour: pings are answered with a pong of the same payload inside {@link #read()};
- * a peer's close is echoed with its code and the socket is then closed by us (RFC 6455 section
- * 7.1.1); a protocol violation is answered with a close frame carrying its code (1002, 1007 bad
- * UTF-8, 1009 too big) and ends the connection; after our own close frame, the peer has
- * {@link WebSocketConfig#closeTimeout()} to answer before the socket is cut off. Messages written
- * after the close frame are dropped, as RFC 6455 section 5.5.1 forbids sending them.
+ * <p>One writer: once the engine has called {@link #useWriter} (as {@code Hub.serve} does), the
+ * read pump never writes. A ping is answered by queuing its pong (at most
+ * {@value #MAX_PENDING_PONGS}; past that the oldest is forgotten, as RFC 6455 section 5.5.3 allows
+ * answering only the most recent ping) and waking the write pump, which sends it ahead of queued
+ * messages; a peer that floods pings and never reads therefore blocks the writer, not the reader.
+ * A peer's close, or a protocol violation, ends {@link #read()} at once and leaves our answer owed:
+ * the write pump sends it through {@link #close} after the messages the hub had already accepted
+ * (the echo of the peer's code, then the socket closes, RFC 6455 section 7.1.1; or the violation's
+ * code, 1002, 1007 bad UTF-8, 1009 too big, then a half-close and the session drains the peer's rest).
+ * Without a writer (a callback that uses the connection directly) the read pump answers at once.
+ *
+ * <p>The close handshake is one field, {@link CloseState}: open, close received (our answer owed),
+ * close sent (waiting for the peer's), closed. Each closing state is bounded by
+ * {@link WebSocketConfig#closeTimeout()}, after which the socket is cut. Every way the connection
+ * ends goes through {@link #finish}: it records why, closes the socket and cancels the timer, once.
+ * Messages written after our close frame are dropped, as RFC 6455 section 5.5.1 forbids sending them.
  *
  * <p>Memory: an idle connection keeps a read buffer of {@value WebSocketConfig#IDLE_READ_BUFFER_BYTES}
  * bytes; while data flows the buffer grows to {@link WebSocketConfig#readBufferBytes()} and shrinks
@@ -54,6 +67,42 @@ public final class WebSocketConnection implements Connection {
     /** The longest frame header: 2 bytes, 8 of extended length, 4 of mask. */
     private static final int MAX_FRAME_HEADER_BYTES = 14;
     private static final byte[] EMPTY = new byte[0];
+    /** Pongs owed at once; 16 x 127 bytes at most. */
+    static final int MAX_PENDING_PONGS = 16;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(WebSocketConnection.class, "state", CloseState.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The close handshake (RFC 6455 section 7): one value, replaced by compare-and-set. */
+    sealed interface CloseState {
+        /** Messages flow both ways. */
+        record Open() implements CloseState {
+        }
+
+        /**
+         * The peer closed ({@code peerClosed}) or broke the protocol: {@link #read()} has ended with
+         * {@code reason}, and our close frame {@code answer} is owed, after what was already queued.
+         */
+        record Received(CloseStatus answer, DisconnectReason reason, boolean peerClosed) implements CloseState {
+        }
+
+        /** Our close frame is out; the peer's answer (or end of stream) is awaited until the cutoff. */
+        record Sent(DisconnectReason reason) implements CloseState {
+        }
+
+        /** Over: the socket is closed. */
+        record Closed(DisconnectReason reason) implements CloseState {
+        }
+    }
+
+    private static final CloseState OPEN = new CloseState.Open();
 
     private final Wire wire;
     private final WebSocketConfig config;
@@ -68,15 +117,21 @@ public final class WebSocketConnection implements Connection {
     private final Optional<DeflateParameters> deflate;
     private final DeflateSender deflateSender;
 
-    /** Serializes every write to the wire: the write pump's and the read pump's control replies. */
+    /** Serializes every write to the wire. */
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Held by the thread inside {@link #read()}, so that the session's end never reads beside it. */
     private final ReentrantLock readLock = new ReentrantLock();
 
-    private boolean closeSent; // guarded by writeLock
-    private volatile DisconnectReason localCloseReason; // set when we started the close
-    private volatile boolean socketClosed;
+    /** The close handshake; see {@link CloseState}. */
+    private volatile CloseState state = OPEN;
+    /** Cuts the socket when a closing state outlives the close timeout; cancelled by {@link #finish}. */
     private volatile ScheduledFuture<?> cutoff;
+
+    /** Set once by the engine ({@link #useWriter}); null while the read pump answers by itself. */
+    private volatile Runnable wakeWriter;
+    private final ReentrantLock pongLock = new ReentrantLock();
+    private final ArrayDeque<byte[]> pendingPongs = new ArrayDeque<>(2); // guarded by pongLock
+    private volatile int pendingPongCount;
 
     // Read pump only (guarded by readLock).
     private ByteBuffer readBuffer; // in read mode between calls
@@ -101,6 +156,8 @@ public final class WebSocketConnection implements Connection {
         readBuffer.put(pipelined).flip();
     }
 
+    // ---- reading (the read pump) ----
+
     /**
      * Blocks until the next message, pong, or the end of the connection. Never throws: a failed or
      * vanished connection is {@code Closed(CONNECTION_LOST)}; a peer's close is
@@ -124,8 +181,7 @@ public final class WebSocketConnection implements Connection {
                 ReadEvent event = decoder.next(readBuffer);
                 if (event == null) {
                     if (!fill()) {
-                        abort();
-                        return end(localCloseReason != null ? localCloseReason : DisconnectReason.CONNECTION_LOST);
+                        return end(finish("end of stream", null));
                     }
                     continue;
                 }
@@ -133,23 +189,22 @@ public final class WebSocketConnection implements Connection {
                     case ReadEvent.Message message -> {
                         return message.text() ? new Inbound.Text(message.payload()) : new Inbound.Binary(message.payload());
                     }
-                    case ReadEvent.Ping ping -> pong(ping.payload());
+                    case ReadEvent.Ping ping -> answerPing(ping.payload());
                     case ReadEvent.Pong ignored -> {
                         return new Inbound.Pong();
                     }
                     case ReadEvent.Close close -> {
-                        return onPeerClose(close.status());
+                        return end(onPeerClose(close.status()));
                     }
                 }
             }
         } catch (ProtocolException e) {
-            return onProtocolError(e);
-        } catch (IOException | RuntimeException e) {
-            if (!socketClosed) {
-                LOG.log(Level.DEBUG, () -> "WebSocket read failed, " + remoteAddress + ": " + e);
-            }
-            abort();
-            return end(localCloseReason != null ? localCloseReason : DisconnectReason.CONNECTION_LOST);
+            return end(onProtocolError(e));
+        } catch (IOException e) {
+            return end(finish("read failed", e));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket read from " + remoteAddress + " failed unexpectedly", e);
+            return end(finish("read failed", e));
         }
     }
 
@@ -159,43 +214,85 @@ public final class WebSocketConnection implements Connection {
         return terminal;
     }
 
-    private void pong(byte[] payload) throws IOException {
-        writeLock.lock();
-        try {
-            if (!closeSent) { // after our close frame only the peer's close matters
-                writeFrames(FrameEncoder.serverFrame(Opcode.PONG, payload));
+    private void answerPing(byte[] payload) throws IOException {
+        Runnable writer = wakeWriter;
+        if (writer == null) {
+            writeLock.lock();
+            try {
+                if (state == OPEN) { // once closing, only the close matters
+                    writeFrame(FrameEncoder.serverFrame(Opcode.PONG, payload));
+                }
+            } catch (IOException e) {
+                finish("pong failed", e);
+                throw e;
+            } finally {
+                writeLock.unlock();
             }
+            return;
+        }
+        pongLock.lock();
+        try {
+            if (pendingPongs.size() == MAX_PENDING_PONGS) {
+                pendingPongs.pollFirst(); // RFC 6455 5.5.3: answering the most recent ping is enough
+            }
+            pendingPongs.addLast(payload);
+            pendingPongCount = pendingPongs.size();
         } finally {
-            writeLock.unlock();
+            pongLock.unlock();
+        }
+        writer.run();
+    }
+
+    /** The peer's close: our echo is owed (open), or it answers ours (sent). */
+    private DisconnectReason onPeerClose(CloseStatus status) {
+        while (true) {
+            CloseState current = state;
+            switch (current) {
+                case CloseState.Open open -> {
+                    // Echo the code only (an empty payload for 1005 "no status"); RFC 6455 section 5.5.1.
+                    CloseState owed = new CloseState.Received(new CloseStatus(status.code(), ""), DisconnectReason.PEER_CLOSED, true);
+                    if (transition(current, owed)) {
+                        answerNowWithoutWriter();
+                        return DisconnectReason.PEER_CLOSED;
+                    }
+                }
+                case CloseState.Sent sent -> {
+                    // The handshake is complete; RFC 6455 7.1.1: the server closes the TCP connection first.
+                    DisconnectReason reason = finish("close handshake complete", null);
+                    return sent.reason() != null ? reason : DisconnectReason.PEER_CLOSED;
+                }
+                case CloseState.Received received -> {
+                    return received.reason();
+                }
+                case CloseState.Closed closed -> {
+                    return closed.reason();
+                }
+            }
         }
     }
 
-    private Inbound onPeerClose(CloseStatus status) {
-        writeLock.lock();
-        try {
-            if (!closeSent && !socketClosed) {
-                closeSent = true;
-                writeFrames(FrameEncoder.closeFrame(new CloseStatus(status.code(), ""))); // echo the code
-            }
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "WebSocket close echo failed, " + remoteAddress + ": " + e);
-        } finally {
-            writeLock.unlock();
-        }
-        abort(); // RFC 6455 7.1.1: the server closes the TCP connection first
-        return end(localCloseReason != null ? localCloseReason : DisconnectReason.PEER_CLOSED);
-    }
-
-    private Inbound onProtocolError(ProtocolException e) {
+    private DisconnectReason onProtocolError(ProtocolException e) {
         CloseStatus status = e.closeStatus();
-        LOG.log(Level.DEBUG, () -> "WebSocket protocol error, " + remoteAddress + ": " + status);
-        if (sendClose(status, null)) {
-            // Half-close so that the peer reads our close frame and then the end, rather than a reset for
-            // the bytes it may still send; the session's end drains those, bounded by the close timeout.
-            wire.shutdownOutput();
+        LOG.log(Level.DEBUG, () -> "WebSocket protocol error, " + remoteAddress + ": " + status + " " + e.getMessage());
+        DisconnectReason reason = status.code() == CloseStatus.MESSAGE_TOO_BIG
+                ? DisconnectReason.MESSAGE_TOO_BIG : DisconnectReason.PROTOCOL_ERROR;
+        CloseState current = state;
+        if (current instanceof CloseState.Open && transition(current, new CloseState.Received(status, reason, false))) {
+            answerNowWithoutWriter();
+            return reason;
         }
-        return end(status.code() == CloseStatus.MESSAGE_TOO_BIG
-                ? DisconnectReason.MESSAGE_TOO_BIG : DisconnectReason.PROTOCOL_ERROR);
+        // Already closing: nothing more to say to this peer.
+        return finish("protocol error while closing: " + status, null);
+    }
+
+    /** Entered Received: bounded by the close timeout; answered now unless a write pump will answer. */
+    private void answerNowWithoutWriter() {
+        scheduleCutoff();
+        if (wakeWriter == null) {
+            sendClose(null, null);
+        } else {
+            wakeWriter.run();
+        }
     }
 
     /**
@@ -232,94 +329,156 @@ public final class WebSocketConnection implements Connection {
         return ByteBuffer.allocate(capacity).put(writeMode.flip());
     }
 
+    // ---- writing (the write pump, or the application's thread without one) ----
+
+    /** The engine's write pump writes from now on; see the class comment. */
+    @Override
+    public void useWriter(Runnable wakeWriter) {
+        this.wakeWriter = java.util.Objects.requireNonNull(wakeWriter, "wakeWriter");
+    }
+
+    @Override
+    public boolean hasControlFrames() {
+        return pendingPongCount > 0;
+    }
+
+    /** Writes the pongs owed, in one socket write; none once closing. */
+    @Override
+    public void writeControlFrames() throws IOException {
+        byte[][] pongs;
+        pongLock.lock();
+        try {
+            pongs = pendingPongs.toArray(new byte[0][]);
+            pendingPongs.clear();
+            pendingPongCount = 0;
+        } finally {
+            pongLock.unlock();
+        }
+        if (pongs.length == 0) {
+            return;
+        }
+        ByteBuffer[] frames = new ByteBuffer[pongs.length];
+        for (int i = 0; i < pongs.length; i++) {
+            frames[i] = ByteBuffer.wrap(FrameEncoder.serverFrame(Opcode.PONG, pongs[i]));
+        }
+        writeLock.lock();
+        try {
+            requireNotClosed();
+            if (state == OPEN) {
+                wire.write(frames, frames.length);
+            }
+        } catch (IOException e) {
+            finish("pong failed", e);
+            throw e;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /**
-     * Writes the frames in one socket write where it can (see {@link Wire#write(EncodedMessage[], int)}). Blocks until written. Frames written after
-     * the close frame are dropped silently (RFC 6455 forbids sending them).
+     * Writes the frames in one socket write where it can (see {@link Wire#write(EncodedMessage[], int)}).
+     * Blocks until written. Frames written after our close frame are dropped silently (RFC 6455
+     * forbids sending them); after the peer's close they still go out, ahead of our answer.
      *
-     * @throws IOException when the socket failed or was closed; the socket is then aborted
+     * @throws IOException when the socket failed or was closed; the connection is then finished
      */
     @Override
     public void write(EncodedMessage[] batch, int count) throws IOException {
         writeLock.lock();
         try {
-            if (socketClosed) {
-                throw new IOException("WebSocket closed");
-            }
-            if (!closeSent) {
+            requireNotClosed();
+            if (!(state instanceof CloseState.Sent)) {
                 wire.write(deflateSender == null ? batch : deflateSender.select(batch, count), count);
             }
         } catch (IOException e) {
-            abort();
+            finish("write failed", e);
             throw e;
         } finally {
             writeLock.unlock();
         }
     }
 
-    /** Sends an empty ping; nothing once the close frame was sent. */
+    /** Sends an empty ping; nothing once closing. */
     @Override
     public void ping() throws IOException {
         writeLock.lock();
         try {
-            if (socketClosed) {
-                throw new IOException("WebSocket closed");
-            }
-            if (!closeSent) {
-                writeFrames(FrameEncoder.serverFrame(Opcode.PING, EMPTY));
+            requireNotClosed();
+            if (state == OPEN) {
+                writeFrame(FrameEncoder.serverFrame(Opcode.PING, EMPTY));
             }
         } catch (IOException e) {
-            abort();
+            finish("ping failed", e);
             throw e;
         } finally {
             writeLock.unlock();
         }
     }
 
+    private void requireNotClosed() throws IOException {
+        if (state instanceof CloseState.Closed) {
+            throw new IOException("WebSocket closed");
+        }
+    }
+
     /**
-     * Sends the close frame for {@code reason} (see {@link #closeStatusFor}) unless one was sent, then
-     * cuts the socket off if the peer has not answered within the close timeout. Idempotent;
-     * callable from any thread; blocks at most as long as one write.
+     * Sends the close frame for {@code reason} (see {@link #closeStatusFor}), or, if the peer closed
+     * first or broke the protocol, the answer owed to that; then the peer has the close timeout to
+     * answer before the socket is cut. Idempotent; callable from any thread; blocks at most as long
+     * as one write.
      */
     @Override
     public void close(DisconnectReason reason) {
         sendClose(closeStatusFor(reason), reason);
     }
 
-    /** Sends exactly the application's code and reason ({@code Client.close(int, String)}). */
+    /** Sends exactly the application's code and reason ({@code Client.close(int, String)}), or the answer owed. */
     @Override
     public void close(ApplicationClose close) {
         sendClose(new CloseStatus(close.code(), close.reason()), DisconnectReason.APPLICATION);
     }
 
-    /** Sends {@code status} as our close frame, once; returns false when one was already sent. */
+    /**
+     * Open: sends {@code status} and waits for the peer's answer. Received: sends the answer owed
+     * instead, then closes the socket (after the peer's close) or half-closes it (after a protocol
+     * error; the session drains the rest). Otherwise nothing. Returns true when a close frame went out.
+     */
     boolean sendClose(CloseStatus status, DisconnectReason reason) {
         writeLock.lock();
         try {
-            if (closeSent || socketClosed) {
-                return false;
+            CloseState current = state;
+            switch (current) {
+                case CloseState.Open open -> {
+                    if (status == null || !transition(current, new CloseState.Sent(reason))) {
+                        return false;
+                    }
+                    scheduleCutoff();
+                    writeFrame(FrameEncoder.closeFrame(status));
+                    return true;
+                }
+                case CloseState.Received owed -> {
+                    writeFrame(FrameEncoder.closeFrame(owed.answer()));
+                    if (owed.peerClosed()) {
+                        finish("close handshake complete", null); // RFC 6455 7.1.1: the server closes TCP first
+                    } else if (transition(current, new CloseState.Sent(owed.reason()))) {
+                        // Half-close so that the peer reads our close frame and then the end, rather than a
+                        // reset for the bytes it may still send; the session drains those until the cutoff.
+                        wire.shutdownOutput();
+                    }
+                    return true;
+                }
+                case CloseState.Sent sent -> {
+                    return false;
+                }
+                case CloseState.Closed closed -> {
+                    return false;
+                }
             }
-            closeSent = true;
-            localCloseReason = reason;
-            writeFrames(FrameEncoder.closeFrame(status));
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "WebSocket close failed, " + remoteAddress + ": " + e);
-            abort();
+            finish("close failed", e);
             return false;
         } finally {
             writeLock.unlock();
-        }
-        cutoff = CloseTimer.schedule(this::cutOff, config.closeTimeout());
-        if (socketClosed) {
-            cutoff.cancel(false); // lost a race with abort(): nothing left to cut
-        }
-        return true;
-    }
-
-    private void cutOff() {
-        if (!socketClosed) {
-            LOG.log(Level.DEBUG, () -> "WebSocket peer did not answer close within " + config.closeTimeout()
-                    + ", cut off: " + remoteAddress);
-            abort();
         }
     }
 
@@ -341,17 +500,64 @@ public final class WebSocketConnection implements Connection {
         };
     }
 
+    // ---- the end ----
+
     /** Closes the socket now, from any thread; a blocked read returns {@code Closed}, a blocked write throws. */
     @Override
     public void abort() {
-        socketClosed = true;
-        wire.close();
-        if (deflateSender != null) {
-            deflateSender.close(); // ends the connection's own deflater under server context takeover
+        finish("aborted", null);
+    }
+
+    /**
+     * The one way out: moves to {@link CloseState.Closed} (keeping the reason a closing state had;
+     * else {@link DisconnectReason#CONNECTION_LOST}), closes the socket and cancels the cutoff. Only
+     * the first call logs. Any thread; never blocks.
+     *
+     * @return the reason the connection ended for
+     */
+    private DisconnectReason finish(String why, Throwable cause) {
+        while (true) {
+            CloseState current = state;
+            DisconnectReason reason = switch (current) {
+                case CloseState.Open open -> DisconnectReason.CONNECTION_LOST;
+                case CloseState.Received received -> received.reason();
+                case CloseState.Sent sent -> sent.reason() != null ? sent.reason() : DisconnectReason.CONNECTION_LOST;
+                case CloseState.Closed closed -> closed.reason();
+            };
+            if (current instanceof CloseState.Closed) {
+                return reason;
+            }
+            if (transition(current, new CloseState.Closed(reason))) {
+                wire.close();
+                if (deflateSender != null) {
+                    deflateSender.close(); // ends the connection's own deflater under server context takeover
+                }
+                ScheduledFuture<?> pending = cutoff;
+                if (pending != null) {
+                    pending.cancel(false);
+                }
+                LOG.log(Level.DEBUG, () -> "WebSocket " + remoteAddress + " ended (" + reason + "): " + why
+                        + (cause != null ? ": " + cause : ""));
+                return reason;
+            }
         }
-        ScheduledFuture<?> pending = cutoff;
-        if (pending != null) {
-            pending.cancel(false);
+    }
+
+    private boolean transition(CloseState from, CloseState to) {
+        return STATE.compareAndSet(this, from, to);
+    }
+
+    private void scheduleCutoff() {
+        ScheduledFuture<?> timer = CloseTimer.schedule(this::cutOff, config.closeTimeout());
+        cutoff = timer;
+        if (state instanceof CloseState.Closed) {
+            timer.cancel(false); // lost a race with finish(): nothing left to cut
+        }
+    }
+
+    private void cutOff() {
+        if (!(state instanceof CloseState.Closed)) {
+            finish("the peer did not finish the close within " + config.closeTimeout(), null);
         }
     }
 
@@ -393,18 +599,24 @@ public final class WebSocketConnection implements Connection {
         return deflate;
     }
 
-    /** True once the socket is closed. */
+    /** True once the connection has ended (its socket is closed). */
     public boolean isClosed() {
-        return socketClosed;
+        return state instanceof CloseState.Closed;
+    }
+
+    /** The close handshake's state now, for tests and logs. */
+    CloseState closeState() {
+        return state;
     }
 
     /**
      * Ends the session after the application's callback returned: finishes the close handshake it
-     * left open (sending 1000, or 1011 when it failed), drains what the peer still sends after a
-     * protocol error, and closes the socket. Bounded by the close timeout. Called once, by the handler.
+     * left open (sending 1000, or 1011 when it failed, or the answer owed to the peer), reads what the
+     * peer still sends until its close or end of stream, and closes the socket. Bounded by the close
+     * timeout. Called once, by the handler.
      */
     void endSession(boolean applicationFailed) {
-        if (socketClosed) {
+        if (state instanceof CloseState.Closed) {
             return;
         }
         sendClose(new CloseStatus(applicationFailed ? CloseStatus.INTERNAL_ERROR : CloseStatus.NORMAL, ""), null);
@@ -421,14 +633,14 @@ public final class WebSocketConnection implements Connection {
                 readLock.unlock();
             }
         }
-        abort();
+        finish("session ended", null);
     }
 
     /** Reads and discards until the peer's end of stream; the close cutoff bounds it. */
     private void drain() {
         ByteBuffer sink = readBuffer.clear();
         try {
-            while (!socketClosed && wire.read(sink.clear()) >= 0) {
+            while (!(state instanceof CloseState.Closed) && wire.read(sink.clear()) >= 0) {
                 // discard
             }
         } catch (IOException e) {
@@ -436,12 +648,12 @@ public final class WebSocketConnection implements Connection {
         }
     }
 
-    private void writeFrames(byte[] frame) throws IOException {
+    private void writeFrame(byte[] frame) throws IOException {
         wire.write(new ByteBuffer[] {ByteBuffer.wrap(frame)}, 1);
     }
 
     @Override
     public String toString() {
-        return "WebSocketConnection[" + remoteAddress + " " + requestUri + "]";
+        return "WebSocketConnection[" + remoteAddress + " " + requestUri + " " + state + "]";
     }
 }

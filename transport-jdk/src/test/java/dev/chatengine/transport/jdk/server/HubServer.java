@@ -34,10 +34,15 @@ final class HubServer implements AutoCloseable {
 
     /** Starts serving {@code hub} with {@code handler}; {@code backlog} is the listen backlog (0: the JDK's default). */
     static HubServer start(Hub hub, ClientHandler handler, int backlog) throws IOException {
+        return start(hub, handler, backlog, WebSocketConfig.defaults());
+    }
+
+    /** As {@link #start(Hub, ClientHandler, int)} with the transport's settings {@code config}. */
+    static HubServer start(Hub hub, ClientHandler handler, int backlog, WebSocketConfig config) throws IOException {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backlog);
         server.setExecutor(executor);
-        WebSocketHandler webSockets = WebSocketHandler.create(WebSocketConfig.defaults(), connection -> hub.serve(connection, handler));
+        WebSocketHandler webSockets = WebSocketHandler.create(config, connection -> hub.serve(connection, handler));
         server.createContext("/ws", webSockets);
         server.start();
         return new HubServer(hub, executor, server, webSockets);

@@ -47,6 +47,24 @@ final class RawClient implements AutoCloseable {
         return new RawClient(new Socket(InetAddress.getLoopbackAddress(), port));
     }
 
+    /**
+     * As {@link #connect(int, String)} over a socket whose receive buffer is about {@code receiveBufferBytes}
+     * (set before connecting, so that the TCP window is small): a client that stops reading then fills up soon.
+     */
+    static RawClient connectWithReceiveBuffer(int port, String path, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBufferBytes);
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        RawClient client = new RawClient(socket);
+        client.send(handshake(port, path, "").getBytes(StandardCharsets.ISO_8859_1));
+        String head = client.readResponseHead();
+        if (!head.startsWith("HTTP/1.1 101")) {
+            client.close();
+            throw new AssertionError("expected 101, got: " + head);
+        }
+        return client;
+    }
+
     /** Opens a socket, sends a valid handshake for {@code path}, and checks the 101. */
     static RawClient connect(int port, String path) throws IOException {
         return connect(port, path, "");
