@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -130,9 +129,21 @@ public final class ChatServer implements AutoCloseable {
         return URI.create((http instanceof HttpsServer ? "wss://" : "ws://") + literal + ":" + address.getPort() + path);
     }
 
-    /** The handler of the endpoint {@code path}, as its factory made it (cast it to its type, for example {@code ChatService}). */
-    public Optional<ClientHandler> handler(String path) {
-        return Optional.ofNullable(endpoints.get(path)).map(Endpoint::handler);
+    /**
+     * The handler of the endpoint {@code path}, as its factory made it, for server code that talks to
+     * it: {@code server.handler("/ws", ChatService.class).announce("lobby", "system", "hello")}.
+     *
+     * @throws IllegalArgumentException when there is no such endpoint, or its handler is not a {@code type}
+     */
+    public <T extends ClientHandler> T handler(String path, Class<T> type) {
+        Endpoint endpoint = endpoints.get(path);
+        if (endpoint == null) {
+            throw new IllegalArgumentException("no endpoint " + path + "; there are " + endpoints.keySet());
+        }
+        if (!type.isInstance(endpoint.handler())) {
+            throw new IllegalArgumentException("the handler of " + path + " is a " + endpoint.handler().getClass().getName());
+        }
+        return type.cast(endpoint.handler());
     }
 
     /**

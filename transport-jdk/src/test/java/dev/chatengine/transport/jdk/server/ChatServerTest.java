@@ -49,7 +49,9 @@ class ChatServerTest {
         try (ChatTestClient alice = ChatTestClient.connect(server.uri("/ws"));
              ChatTestClient bob = ChatTestClient.connect(server.uri("/ws"))) {
             assertThat(server.uri("/ws")).isEqualTo(URI.create("ws://127.0.0.1:" + port + "/ws"));
-            assertThat(server.handler("/ws")).containsInstanceOf(ChatService.class);
+            assertThat(server.handler("/ws", ChatService.class)).isInstanceOf(ChatService.class);
+            assertThatThrownBy(() -> server.handler("/nope", ChatService.class)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> server.handler("/ws", Echo.class)).isInstanceOf(IllegalArgumentException.class);
             alice.login("alice");
             bob.login("bob");
             alice.next("presence");
