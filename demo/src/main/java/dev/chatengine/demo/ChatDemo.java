@@ -93,18 +93,22 @@ public final class ChatDemo {
                 err.print(CommandLine.USAGE);
                 yield new Outcome.Exit(EXIT_USAGE);
             }
-            case CommandLine.Run(String host, int port, Exposure exposure) -> startServer(host, port, exposure, out, err);
+            case CommandLine.Run(String host, int port, Exposure exposure, DemoLimits limits) ->
+                    startServer(host, port, exposure, limits, out, err);
         };
     }
 
-    private static Outcome startServer(String host, int port, Exposure exposure, PrintStream out, PrintStream err) {
+    private static Outcome startServer(String host, int port, Exposure exposure, DemoLimits limits, PrintStream out,
+                                       PrintStream err) {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             err.println("chat-demo: cannot listen on " + host + ": unknown host; choose another with --host");
             return new Outcome.Exit(EXIT_CANNOT_START);
         }
         try {
-            DemoServer server = DemoServer.start(address, DemoConfig.builder().exposure(exposure).build());
+            DemoConfig.Builder config = DemoConfig.builder().exposure(exposure);
+            limits.applyTo(config, DemoConfig.defaults());
+            DemoServer server = DemoServer.start(address, config.build());
             out.println("chat-demo: open " + server.baseUri() + " (listening on " + host + ":" + server.port()
                     + "; /ws chat, /ws/raw broadcast, /metrics; Ctrl-C stops)");
             out.flush();

@@ -26,16 +26,21 @@ sealed interface CommandLine {
             Options:
               --host H   address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 every interface)
               --port P   TCP port, 0 to 65535 (default 8080; 0 picks a free one)
-            """ + Exposure.USAGE + """
+            """ + Exposure.USAGE + DemoLimits.USAGE + """
               --help     this text
             Stop it with Ctrl-C or SIGTERM: open WebSockets are closed with 1001 (going away).
             """;
 
     /** Start a server on {@code host:port}. */
-    record Run(String host, int port, Exposure exposure) implements CommandLine {
+    record Run(String host, int port, Exposure exposure, DemoLimits limits) implements CommandLine {
         public Run {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(exposure, "exposure");
+            Objects.requireNonNull(limits, "limits");
+        }
+
+        Run(String host, int port, Exposure exposure) {
+            this(host, port, exposure, DemoLimits.defaults());
         }
 
         Run(String host, int port) {
@@ -56,6 +61,7 @@ sealed interface CommandLine {
         String host = DEFAULT_HOST;
         int port = DEFAULT_PORT;
         Exposure exposure = Exposure.defaults();
+        DemoLimits limits = DemoLimits.defaults();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -63,7 +69,8 @@ sealed interface CommandLine {
             }
             int eq = arg.indexOf('=');
             String flag = eq > 0 && arg.startsWith("--") ? arg.substring(0, eq) : arg;
-            if (!flag.equals("--host") && !flag.equals("--port") && !Exposure.FLAGS.contains(flag)) {
+            if (!flag.equals("--host") && !flag.equals("--port") && !Exposure.FLAGS.contains(flag)
+                    && !DemoLimits.FLAGS.contains(flag)) {
                 return new Invalid("unknown argument: " + arg);
             }
             String value;
@@ -74,7 +81,14 @@ sealed interface CommandLine {
             } else {
                 return new Invalid(flag + " needs a value");
             }
-            if (Exposure.FLAGS.contains(flag)) {
+            if (DemoLimits.FLAGS.contains(flag)) {
+                switch (limits.with(flag, value)) {
+                    case DemoLimits changed -> limits = changed;
+                    case Object problem -> {
+                        return new Invalid(problem.toString());
+                    }
+                }
+            } else if (Exposure.FLAGS.contains(flag)) {
                 switch (exposure.with(flag, value)) {
                     case Exposure changed -> exposure = changed;
                     case Object problem -> {
@@ -94,7 +108,7 @@ sealed interface CommandLine {
                 port = parsed;
             }
         }
-        return new Run(host, port, exposure);
+        return new Run(host, port, exposure, limits);
     }
 
     private static Integer parsePort(String value) {
