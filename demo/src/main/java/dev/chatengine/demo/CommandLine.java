@@ -21,26 +21,35 @@ sealed interface CommandLine {
             Starts the chat demo on the JDK's HttpServer:
               GET /          the chat page            GET /ws        the chat protocol (JSON)
               GET /ws/raw    every text message to every client, as the gorilla/websocket chat example
-              GET /healthz   "ok"                     GET /metrics   Prometheus text format
+              GET /healthz   "ok" (liveness)          GET /metrics   Prometheus text format
+              GET /readyz    200, or 503 while Redis is unreachable (with --redis)
 
             Options:
               --host H   address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 every interface)
               --port P   TCP port, 0 to 65535 (default 8080; 0 picks a free one)
+              --redis redis://HOST:PORT   join the cluster of nodes sharing rooms through this Redis
+                         (default: none, a single node with everything in this process)
             """ + Exposure.USAGE + DemoLimits.USAGE + """
               --help     this text
             Stop it with Ctrl-C or SIGTERM: open WebSockets are closed with 1001 (going away).
             """;
 
     /** Start a server on {@code host:port}. */
-    record Run(String host, int port, Exposure exposure, DemoLimits limits) implements CommandLine {
+    record Run(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis, DemoLimits limits)
+            implements CommandLine {
         public Run {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(exposure, "exposure");
+            Objects.requireNonNull(redis, "redis");
             Objects.requireNonNull(limits, "limits");
         }
 
+        Run(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis) {
+            this(host, port, exposure, redis, DemoLimits.defaults());
+        }
+
         Run(String host, int port, Exposure exposure) {
-            this(host, port, exposure, DemoLimits.defaults());
+            this(host, port, exposure, java.util.Optional.empty());
         }
 
         Run(String host, int port) {
@@ -62,6 +71,7 @@ sealed interface CommandLine {
         int port = DEFAULT_PORT;
         Exposure exposure = Exposure.defaults();
         DemoLimits limits = DemoLimits.defaults();
+        java.util.Optional<java.net.URI> redis = java.util.Optional.empty();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -69,7 +79,7 @@ sealed interface CommandLine {
             }
             int eq = arg.indexOf('=');
             String flag = eq > 0 && arg.startsWith("--") ? arg.substring(0, eq) : arg;
-            if (!flag.equals("--host") && !flag.equals("--port") && !Exposure.FLAGS.contains(flag)
+            if (!flag.equals("--host") && !flag.equals("--port") && !flag.equals("--redis") && !Exposure.FLAGS.contains(flag)
                     && !DemoLimits.FLAGS.contains(flag)) {
                 return new Invalid("unknown argument: " + arg);
             }
@@ -95,6 +105,12 @@ sealed interface CommandLine {
                         return new Invalid(problem.toString());
                     }
                 }
+            } else if (flag.equals("--redis")) {
+                java.net.URI uri = parseRedis(value);
+                if (uri == null) {
+                    return new Invalid("--redis takes redis://HOST:PORT, not '" + value + "'");
+                }
+                redis = java.util.Optional.of(uri);
             } else if (flag.equals("--host")) {
                 if (value.isBlank()) {
                     return new Invalid("--host needs a value");
@@ -108,7 +124,18 @@ sealed interface CommandLine {
                 port = parsed;
             }
         }
-        return new Run(host, port, exposure, limits);
+        return new Run(host, port, exposure, redis, limits);
+    }
+
+    private static java.net.URI parseRedis(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            boolean ok = "redis".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0
+                    && (uri.getPath() == null || uri.getPath().isEmpty());
+            return ok ? uri : null;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 
     private static Integer parsePort(String value) {

@@ -1,5 +1,8 @@
 package dev.chatengine.demo;
 
+import java.net.URI;
+import java.util.Optional;
+
 import dev.chatengine.engine.HubConfig;
 import dev.chatengine.engine.chat.ChatConfig;
 import dev.chatengine.transport.jdk.server.HandshakeLimits;
@@ -29,10 +32,12 @@ import java.util.Objects;
  * @param handshakeLimits the handshake and connection limits of both endpoints (they share one count);
  *                      they replace {@code webSocket}'s, and get the hubs' memory budget
  * @param exposure      TLS, who may read {@code /metrics}, trusted proxies
+ * @param redis         {@code redis://HOST:PORT} of the Redis the nodes of a cluster share (see the module
+ *                      cluster-redis); empty (the default) for a single node with everything in process
  */
 public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, WebSocketConfig webSocket,
                          InstantSource clock, Duration shutdownGrace, HandshakeLimits handshakeLimits,
-                         Exposure exposure) {
+                         Exposure exposure, Optional<URI> redis) {
 
     /** Long enough for a close handshake over a slow link, short enough that Ctrl-C feels immediate. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(3);
@@ -46,6 +51,7 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(handshakeLimits, "handshakeLimits");
         Objects.requireNonNull(exposure, "exposure");
+        Objects.requireNonNull(redis, "redis");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative: " + shutdownGrace);
         }
@@ -71,6 +77,7 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private HandshakeLimits handshakeLimits = HandshakeLimits.defaults();
         private Exposure exposure = Exposure.defaults();
+        private Optional<URI> redis = Optional.empty();
 
         private Builder() {
         }
@@ -115,8 +122,14 @@ public record DemoConfig(HubConfig chatHub, HubConfig rawHub, ChatConfig chat, W
             return this;
         }
 
+        /** Join the cluster of nodes sharing the Redis at {@code uri} ({@code redis://HOST:PORT}). */
+        public Builder redis(URI uri) {
+            this.redis = Optional.of(uri);
+            return this;
+        }
+
         public DemoConfig build() {
-            return new DemoConfig(chatHub, rawHub, chat, webSocket, clock, shutdownGrace, handshakeLimits, exposure);
+            return new DemoConfig(chatHub, rawHub, chat, webSocket, clock, shutdownGrace, handshakeLimits, exposure, redis);
         }
     }
 }

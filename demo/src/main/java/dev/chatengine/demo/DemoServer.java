@@ -1,5 +1,8 @@
 package dev.chatengine.demo;
 
+import dev.chatengine.cluster.redis.RedisBroker;
+import dev.chatengine.cluster.redis.RedisClusterConfig;
+
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +65,8 @@ public final class DemoServer implements AutoCloseable {
     private final Hub chatHub;
     private final Hub rawHub;
     private final ChatService chatService;
+    /** The cluster broker with {@code --redis}, else null (the in-process broker). */
+    private final RedisBroker broker;
     private final WebSocketHandler chatSocket;
     private final WebSocketHandler rawSocket;
     private final DemoConfig config;
@@ -69,8 +75,9 @@ public final class DemoServer implements AutoCloseable {
     private boolean stopped;
 
     private DemoServer(HttpServer http, ExecutorService executor, Hub chatHub, Hub rawHub, ChatService chatService,
-                       WebSocketHandler chatSocket, WebSocketHandler rawSocket, DemoConfig config) {
+                       RedisBroker broker, WebSocketHandler chatSocket, WebSocketHandler rawSocket, DemoConfig config) {
         this.chatService = chatService;
+        this.broker = broker;
         this.http = http;
         this.executor = executor;
         this.chatHub = chatHub;
@@ -108,24 +115,39 @@ public final class DemoServer implements AutoCloseable {
         Hub chatHub = null;
         Hub rawHub = null;
         ExecutorService executor = null;
+        RedisBroker broker = null;
         try {
             chatHub = Hub.create(config.chatHub(), WebSocketHandler.messageEncoder());
             rawHub = Hub.create(config.rawHub(), WebSocketHandler.messageEncoder());
             executor = Executors.newVirtualThreadPerTaskExecutor();
             Hub chat = chatHub;
             Hub rawBroadcast = rawHub;
-            ChatService chatService = new ChatService(chatHub, config.chat(), config.clock());
+            ChatService.Builder chatBuilder = ChatService.builder(chatHub).config(config.chat()).clock(config.clock());
+            if (config.redis().isPresent()) {
+                broker = RedisBroker.create(RedisClusterConfig.builder(config.redis().get()).build());
+                chatBuilder.broker(broker);
+            }
+            ChatService chatService = chatBuilder.build();
+            RedisBroker clusterBroker = broker;
             RawBroadcastHandler raw = new RawBroadcastHandler(rawHub);
             // One config for both endpoints: they share its ConnectionGate, so the connection cap is the server's.
-            WebSocketConfig webSocket = config.webSocket().withHandshakeLimits(limits);
+            // Past either hub's memory budget new upgrades get 503 (the hubs shed their heaviest clients meanwhile).
+            java.util.function.BooleanSupplier configured = limits.overMemoryBudget();
+            WebSocketConfig webSocket = config.webSocket().withHandshakeLimits(limits.withOverMemoryBudget(
+                    () -> chat.isOverMemoryBudget() || rawBroadcast.isOverMemoryBudget() || configured.getAsBoolean()));
             WebSocketHandler chatSocket = WebSocketHandler.create(webSocket, connection -> chat.serve(connection, chatService));
             WebSocketHandler rawSocket = WebSocketHandler.create(webSocket, connection -> rawBroadcast.serve(connection, raw));
 
-            DemoServer server = new DemoServer(http, executor, chatHub, rawHub, chatService, chatSocket, rawSocket, config);
+            DemoServer server = new DemoServer(http, executor, chatHub, rawHub, chatService, broker, chatSocket, rawSocket,
+                    config);
             http.createContext("/", StaticResources.chatPage());
             http.createContext("/ws", Http.exactPath("/ws", chatSocket));
             http.createContext("/ws/raw", Http.exactPath("/ws/raw", rawSocket));
             http.createContext("/healthz", Http.getText("/healthz", Http.TEXT_PLAIN, () -> "ok\n"));
+            // Readiness, not liveness: 503 while Redis is unreachable, so an orchestrator routes around this node
+            // without restarting it (it keeps its local clients and reconnects by itself).
+            http.createContext("/readyz", Http.readiness("/readyz",
+                    () -> clusterBroker == null || clusterBroker.isReady(), "Redis is unreachable"));
             http.createContext("/metrics", Http.restricted(config.exposure().metricsToken(),
                     Http.getText("/metrics", PrometheusText.CONTENT_TYPE, server::metricsText)));
             http.setExecutor(executor);
@@ -141,6 +163,9 @@ public final class DemoServer implements AutoCloseable {
             }
             if (executor != null) {
                 executor.shutdownNow();
+            }
+            if (broker != null) {
+                broker.close();
             }
             throw e;
         }
@@ -195,6 +220,11 @@ public final class DemoServer implements AutoCloseable {
         return chatHub;
     }
 
+    /** The cluster broker when started with {@code --redis}. */
+    public Optional<RedisBroker> broker() {
+        return Optional.ofNullable(broker);
+    }
+
     /** The hub behind {@code /ws/raw}. */
     public Hub rawHub() {
         return rawHub;
@@ -209,7 +239,8 @@ public final class DemoServer implements AutoCloseable {
         Map<String, MetricsSnapshot> byEndpoint = new LinkedHashMap<>();
         byEndpoint.put("ws", MetricsSnapshot.of(chatHub.metrics()));
         byEndpoint.put("raw", MetricsSnapshot.of(rawHub.metrics()));
-        return PrometheusText.render(byEndpoint, ChatSnapshot.of(chatService.metrics()));
+        String text = PrometheusText.render(byEndpoint, ChatSnapshot.of(chatService.metrics()));
+        return broker == null ? text : text + PrometheusText.broker(broker.metrics());
     }
 
     /**
@@ -233,6 +264,9 @@ public final class DemoServer implements AutoCloseable {
         chatSocket.closeAll(grace);
         rawSocket.closeAll(grace);
         http.stop(HTTP_STOP_DELAY_SECONDS);
+        if (broker != null) {
+            broker.close(); // after the hub: the clients' leaves and name releases went to Redis first
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(EXECUTOR_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

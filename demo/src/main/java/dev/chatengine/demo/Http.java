@@ -31,6 +31,23 @@ final class Http {
         };
     }
 
+    /**
+     * A GET (and HEAD) readiness endpoint at exactly {@code path}: 200 {@code ready} while {@code ready} is
+     * true, 503 {@code not ready: <why>} otherwise.
+     */
+    static HttpHandler readiness(String path, java.util.function.BooleanSupplier ready, String whyNot) {
+        return exactPath(path, exchange -> {
+            try (exchange) {
+                if (allowGetOrHead(exchange)) {
+                    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                    boolean ok = ready.getAsBoolean();
+                    send(exchange, ok ? 200 : 503, TEXT_PLAIN,
+                            (ok ? "ready\n" : "not ready: " + whyNot + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        });
+    }
+
     /** A GET (and HEAD) endpoint at exactly {@code path} that answers 200 with {@code body()} as {@code contentType}. */
     static HttpHandler getText(String path, String contentType, Supplier<String> body) {
         return exactPath(path, exchange -> {

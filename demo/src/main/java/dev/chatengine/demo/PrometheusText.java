@@ -1,5 +1,7 @@
 package dev.chatengine.demo;
 
+import dev.chatengine.cluster.redis.RedisBrokerMetrics;
+
 import dev.chatengine.engine.DisconnectReason;
 
 import java.util.Map;
@@ -78,6 +80,24 @@ final class PrometheusText {
         header(out, errors, "counter", "error replies sent, by code (rate_limited: over the per-connection rate).");
         chat.errors().forEach((code, count) -> out.append(errors).append("{endpoint=\"ws\",code=\"").append(code)
                 .append("\"} ").append(count).append('\n'));
+    }
+
+    /** The cluster broker's figures ({@code --redis}): appended to {@link #render}'s text. */
+    static String broker(RedisBrokerMetrics m) {
+        StringBuilder out = new StringBuilder(1024);
+        simple(out, "chat_broker_ready", "gauge", "1 while Redis answers and every pub/sub connection is subscribed.",
+                m.ready() ? 1 : 0);
+        simple(out, "chat_broker_publishes_total", "counter", "Messages this node published to Redis.", m.publishes());
+        simple(out, "chat_broker_publish_failures_total", "counter",
+                "Messages refused with unavailable because Redis was unreachable.", m.publishFailures());
+        simple(out, "chat_broker_receives_total", "counter", "Publications received from Redis pub/sub.", m.receives());
+        simple(out, "chat_broker_reconnects_total", "counter", "Pub/sub connections re-established.", m.reconnects());
+        String resyncs = "chat_broker_resyncs_total";
+        header(out, resyncs, "counter",
+                "Re-syncs of a room: gap_fill (missed messages read from the stream), reset (clients closed to rejoin).");
+        out.append(resyncs).append("{endpoint=\"ws\",kind=\"gap_fill\"} ").append(m.gapFills()).append('\n');
+        out.append(resyncs).append("{endpoint=\"ws\",kind=\"reset\"} ").append(m.resets()).append('\n');
+        return out.toString();
     }
 
     private static void simple(StringBuilder out, String name, String type, String help, long value) {

@@ -61,4 +61,15 @@ class CommandLineTest {
         assertThat(CommandLine.USAGE).contains("--host H", "--port P", "--help", "default 127.0.0.1", "default 8080",
                 "--tls-keystore F", "--metrics-token T", "--trusted-proxy IP");
     }
+
+    @Test
+    void redisJoinsTheClusterAndMustBeARedisUriWithHostAndPort() {
+        assertThat(CommandLine.parse("--redis", "redis://127.0.0.1:6379")).isEqualTo(new CommandLine.Run("127.0.0.1", 8080,
+                Exposure.defaults(), Optional.of(java.net.URI.create("redis://127.0.0.1:6379"))));
+        assertThat(CommandLine.parse("--redis=redis://r:7000")).isInstanceOf(CommandLine.Run.class);
+        for (String bad : List.of("127.0.0.1:6379", "http://h:1", "redis://h", "redis://h:1/db", "redis://")) {
+            assertThat(CommandLine.parse("--redis", bad)).as(bad).isInstanceOf(CommandLine.Invalid.class);
+        }
+        assertThat(CommandLine.USAGE).contains("--redis redis://HOST:PORT", "/readyz");
+    }
 }

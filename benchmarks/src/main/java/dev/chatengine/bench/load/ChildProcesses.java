@@ -78,6 +78,10 @@ final class ChildProcesses implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, LoadGenerator.class.getName(),
                     "--child", Integer.toString(i), runTag));
             command.addAll(options.toArgs());
+            if (!options.spreadUrls().isEmpty()) {
+                command.add("--url"); // the later --url wins: this child's node of the cluster
+                command.add(options.spreadUrls().get(i % options.spreadUrls().size()));
+            }
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             Child child = new Child(p, Math.max(1, options.senders()));
             all.children.add(child);

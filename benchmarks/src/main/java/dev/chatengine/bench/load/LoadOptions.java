@@ -34,11 +34,13 @@ import java.util.Locale;
  * @param sourceAddresses local addresses to bind, connection i to the (i mod size)th; empty: the kernel's choice
  * @param serverPid      the server's pid for its CPU and memory; 0 when not given
  * @param label          a word for the result line
+ * @param spreadUrls     with {@code --url A,B,...}: every URL, for {@code --processes}: process k (this one is 0)
+ *                       connects to URL k mod their number, so that clients split over the nodes of a cluster
  */
 record LoadOptions(URI url, InetSocketAddress target, Protocol protocol, String room, int connections, int senders,
                    Mode mode, double rate, int window, int size, Duration warmup, Duration duration, Duration drain,
                    Duration hold, Duration connectTimeout, int dialParallel, int processes, int ioThreads,
-                   List<InetAddress> sourceAddresses, long serverPid, String label) {
+                   List<InetAddress> sourceAddresses, long serverPid, String label, List<String> spreadUrls) {
 
     /** How the senders pace themselves, or what the run is for when nobody sends. */
     enum Mode {
@@ -69,7 +71,9 @@ record LoadOptions(URI url, InetSocketAddress target, Protocol protocol, String 
             loss, deliveries/s, latency percentiles, the server's CPU and memory (with --pid), and ends
             with one line "RESULT key=value ..." for scripts. Talks only to 127.0.0.0/8; ends by itself.
 
-              --url URL              ws://127.0.0.1:8080/ws/raw (default) or ws://127.0.0.1:8080/ws; the
+              --url URL[,URL...]     ws://127.0.0.1:8080/ws/raw (default) or ws://127.0.0.1:8080/ws; the
+                         several URLs (nodes of one cluster): process k of --processes connects
+                         to URL k mod their number, so the connections split over the nodes;
                                      path picks the protocol: /ws/raw verbatim, anything else chat v1
                                      (each connection logs in with a unique name and says to --room)
               --protocol raw|chat    override the protocol the path implies
@@ -175,6 +179,13 @@ record LoadOptions(URI url, InetSocketAddress target, Protocol protocol, String 
                 default -> throw new UsageException("unknown option " + name);
             }
         }
+        List<String> spread = url.contains(",") ? List.of(url.split(",")) : List.of();
+        if (!spread.isEmpty()) {
+            if (processes % spread.size() != 0) {
+                throw new UsageException("--processes (" + processes + ") must be a multiple of the " + spread.size() + " URLs");
+            }
+            url = spread.getFirst();
+        }
         URI uri;
         try {
             uri = new URI(url);
@@ -220,7 +231,7 @@ record LoadOptions(URI url, InetSocketAddress target, Protocol protocol, String 
         }
         return new LoadOptions(uri, new InetSocketAddress(host, port), proto, room, connections, actualSenders, mode,
                 rate, window, size, warmup, duration, drain, hold, connectTimeout, dialParallel, processes, ioThreads,
-                List.copyOf(sources), pid, label);
+                List.copyOf(sources), pid, label, spread);
     }
 
     /** The connections process {@code index} of {@code processes} holds: N/K, the first takes the remainder. */

@@ -317,6 +317,13 @@ public final class RedisBroker implements ChatBroker {
         calls.close();
     }
 
+    /** For tests: this node's pub/sub readers stop reading until {@code gate} opens, as a slow node would. */
+    void stallReadersForTest(java.util.concurrent.CountDownLatch gate) {
+        stall = gate;
+    }
+
+    private volatile java.util.concurrent.CountDownLatch stall;
+
     // ---- the ticker: heartbeat, reaper, probes, retries ----
 
     private void tick() {
@@ -408,6 +415,14 @@ public final class RedisBroker implements ChatBroker {
 
         @Override
         public void onRoomMessage(String room, byte[] payload) {
+            java.util.concurrent.CountDownLatch gate = stall;
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Open o = open.get(room);
             if (o == null || payload.length == 0) {
                 return;
