@@ -52,6 +52,8 @@ import java.util.concurrent.TimeoutException;
 public final class RedisBroker implements ChatBroker {
 
     private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
+    /** A new room's deliveries wait at most this long for the service to come back about it (see {@link RoomFeed}). */
+    private static final long HOLD_AT_MOST_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final RedisClusterConfig config;
     private final String nodeId;
@@ -173,8 +175,20 @@ public final class RedisBroker implements ChatBroker {
         }
     }
 
+    /**
+     * The service's first call about a room after {@code openRoom} means it has registered the room: deliveries
+     * may start (see {@link RoomFeed#release()}).
+     */
+    private void released(String room) {
+        Open o = open.get(room);
+        if (o != null) {
+            o.feed.release();
+        }
+    }
+
     @Override
     public Published publish(ChatMessage message, String publicationId) {
+        released(message.room());
         Open o = open.get(message.room());
         RoomFeed.State known = o == null ? null : o.feed.state();
         String pub = nodeId + "/" + (publicationId == null ? "" : publicationId);
@@ -192,6 +206,7 @@ public final class RedisBroker implements ChatBroker {
 
     @Override
     public void publishEphemeral(Ephemeral event) {
+        released(event.room());
         byte[] payload = switch (event) {
             case Ephemeral.Presence p -> Fields.concat((byte) 'e', Fields.encode("p", p.name(), p.joined() ? "1" : "0"));
             case Ephemeral.Typing t -> Fields.concat((byte) 'e', Fields.encode("t", t.name()));
@@ -208,6 +223,7 @@ public final class RedisBroker implements ChatBroker {
 
     @Override
     public boolean addMember(String room, Member member) {
+        released(room);
         return registry.addMember(room, member);
     }
 
@@ -218,6 +234,7 @@ public final class RedisBroker implements ChatBroker {
 
     @Override
     public MemberList members(String room, int limit) {
+        released(room);
         return registry.members(room, limit);
     }
 
@@ -335,6 +352,11 @@ public final class RedisBroker implements ChatBroker {
                 nextBeat = now + config.heartbeat().toNanos();
                 for (Open o : open.values()) {
                     o.feed.resyncIfStale();
+                }
+            }
+            for (Open o : open.values()) {
+                if (o.feed.heldLongerThan(HOLD_AT_MOST_NANOS)) {
+                    o.feed.release(); // opened by something that never came back to the broker about the room
                 }
             }
             subscriber.probe(now, payload -> calls.call(c -> c.publish(
