@@ -58,6 +58,8 @@ public final class RedisBroker implements ChatBroker {
     private final RedisClusterConfig config;
     private final String nodeId;
     private final RedisCalls calls;
+    /** Heartbeat and probes: never queued behind requests. */
+    private final RedisCalls control;
     private final RoomLog log;
     private final BrokerCounters counters = new BrokerCounters();
     private final Subscriber subscriber;
@@ -81,9 +83,10 @@ public final class RedisBroker implements ChatBroker {
         this.config = Objects.requireNonNull(config, "config");
         this.nodeId = config.nodeId();
         this.calls = new RedisCalls(config);
+        this.control = new RedisCalls(config, 2);
         this.log = new RoomLog(calls, config);
         this.subscriber = new Subscriber(calls, config, new Inbound(), counters);
-        this.registry = new NodeRegistry(calls, config, this::onMemberReaped);
+        this.registry = new NodeRegistry(calls, control, config, this::onMemberReaped);
     }
 
     /** A broker for {@code config}; it connects when the chat service {@linkplain #start starts} it. */
@@ -321,6 +324,7 @@ public final class RedisBroker implements ChatBroker {
         subscriber.close();
         registry.leave();  // a clean stop frees this node's names and members at once
         calls.close();
+        control.close();
     }
 
     /** For tests: stop as a killed process would, leaving this node's keys in Redis to expire. */
@@ -332,6 +336,7 @@ public final class RedisBroker implements ChatBroker {
         }
         subscriber.close();
         calls.close();
+        control.close();
     }
 
     /** For tests: this node's pub/sub readers stop reading until {@code gate} opens, as a slow node would. */
@@ -359,7 +364,7 @@ public final class RedisBroker implements ChatBroker {
                     o.feed.release(); // opened by something that never came back to the broker about the room
                 }
             }
-            subscriber.probe(now, payload -> calls.call(c -> c.publish(
+            subscriber.probe(now, payload -> control.call(c -> c.publish(
                     Keys.nodeChannel(nodeId).getBytes(StandardCharsets.UTF_8), payload)));
             try {
                 Thread.sleep(Math.min(500, config.probeInterval().toMillis()));
