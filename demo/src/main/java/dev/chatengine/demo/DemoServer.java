@@ -131,7 +131,10 @@ public final class DemoServer implements AutoCloseable {
             RedisBroker clusterBroker = broker;
             RawBroadcastHandler raw = new RawBroadcastHandler(rawHub);
             // One config for both endpoints: they share its ConnectionGate, so the connection cap is the server's.
-            WebSocketConfig webSocket = config.webSocket().withHandshakeLimits(limits);
+            // Past either hub's memory budget new upgrades get 503 (the hubs shed their heaviest clients meanwhile).
+            java.util.function.BooleanSupplier configured = limits.overMemoryBudget();
+            WebSocketConfig webSocket = config.webSocket().withHandshakeLimits(limits.withOverMemoryBudget(
+                    () -> chat.isOverMemoryBudget() || rawBroadcast.isOverMemoryBudget() || configured.getAsBoolean()));
             WebSocketHandler chatSocket = WebSocketHandler.create(webSocket, connection -> chat.serve(connection, chatService));
             WebSocketHandler rawSocket = WebSocketHandler.create(webSocket, connection -> rawBroadcast.serve(connection, raw));
 

@@ -98,6 +98,27 @@ class DemoExposureTest {
     }
 
     @Test
+    void overTheMemoryBudgetUpgradesGet503WithRetryAfter() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean(true);
+        DemoConfig config = DemoConfig.builder().handshakeLimits(dev.chatengine.transport.jdk.server.HandshakeLimits.builder()
+                .overMemoryBudget(over::get).build()).build();
+        try (DemoServer server = DemoServer.start(LOOPBACK, config)) {
+            HttpClient http = HttpClient.newHttpClient();
+            java.util.concurrent.ExecutionException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> http.newWebSocketBuilder().buildAsync(server.webSocketUri("/ws/raw"), new WebSocket.Listener() { })
+                            .get(20, TimeUnit.SECONDS));
+            assertThat(refused.getCause()).isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+            HttpResponse<?> response = ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse();
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+            over.set(false);
+            http.newWebSocketBuilder().buildAsync(server.webSocketUri("/ws/raw"), new WebSocket.Listener() { })
+                    .get(20, TimeUnit.SECONDS).abort();
+        }
+    }
+
+    @Test
     void aBadKeystoreIsOneSentenceNamingTheFile(@TempDir Path dir) throws Exception {
         Path keystore = dir.resolve("not-a-keystore.p12");
         Files.writeString(keystore, "hello");

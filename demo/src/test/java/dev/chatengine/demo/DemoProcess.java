@@ -75,6 +75,14 @@ final class DemoProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code, waiting up to {@code seconds} for the end. */
+    int exitCode(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("still running after " + seconds + " s");
+        }
+        return process.exitValue();
+    }
+
     /** Every line the process printed so far (stdout and stderr). */
     List<String> output() {
         synchronized (output) {

@@ -311,9 +311,20 @@ public final class ChatServer implements AutoCloseable {
             JdkExchangeTakeover.requireAccess();
 
             boolean ownsHttp = httpServer == null;
+            HandshakeLimits limits = webSocketConfig.connectionGate().limits();
+            if (ownsHttp) {
+                HttpServerProperties.apply(limits); // HttpServer reads its own limits once, at its first create
+            }
             HttpServer http = ownsHttp ? bind() : httpServer; // bind first: a busy port fails before anything started
+            if (ownsHttp) {
+                AcceptGuard.install(http);
+            }
             ExecutorService executor = ownsHttp ? Executors.newVirtualThreadPerTaskExecutor() : null;
             Hub hub = Hub.create(hubConfig, WebSocketHandler.messageEncoder());
+            // New upgrades get 503 while the hub is over its memory budget.
+            java.util.function.BooleanSupplier configured = limits.overMemoryBudget();
+            webSocketConfig = webSocketConfig.withHandshakeLimits(
+                    limits.withOverMemoryBudget(() -> hub.isOverMemoryBudget() || configured.getAsBoolean()));
             List<HttpContext> created = new ArrayList<>();
             try {
                 Map<String, Endpoint> made = new LinkedHashMap<>();

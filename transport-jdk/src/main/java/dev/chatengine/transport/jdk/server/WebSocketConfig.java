@@ -19,7 +19,10 @@ import java.util.Set;
  * @param maxMessageBytes     the largest message, after reassembly of fragments, a peer may send;
  *                            a larger one is refused with close code 1009 before it is read whole
  * @param closeTimeout        how long to wait for the peer's answer to our close frame before the
- *                            socket is cut off
+ *                            socket is cut off; for a connection served by a {@code Hub}, the hub's
+ *                            {@code HubConfig.closeTimeout} cuts it too, so the shorter of the two wins:
+ *                            give both the same value ({@link ChatServer} sets both from its one
+ *                            {@code closeTimeout})
  * @param originPolicy        which browser origins may connect (a rejected one gets 403)
  * @param subprotocolSelector picks the subprotocol from the client's offer
  * @param readBufferBytes     the read buffer of a connection while data flows; an idle connection

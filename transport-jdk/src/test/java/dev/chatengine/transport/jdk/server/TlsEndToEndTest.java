@@ -75,7 +75,7 @@ class TlsEndToEndTest {
     }
 
     /** A key pair for 127.0.0.1 made with the JDK's keytool, used as both key and trust store. */
-    private static SSLContext selfSignedContext(Path keystore) throws Exception {
+    static SSLContext selfSignedContext(Path keystore) throws Exception {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "test",
                 "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1",

@@ -1,0 +1,30 @@
+package dev.chatengine.bench.soak;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A smoke run of the soak (seconds, not minutes; 100 healthy clients): it runs, reports, and loses nothing. */
+class SoakRunTest {
+
+    @Test
+    void aShortSoakLosesNothingAndReportsBothEnds() throws Exception {
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        SoakRun.Result result = new SoakRun(SoakRun.Options.parse("--duration", "15s", "--healthy", "100",
+                "--senders", "5", "--rate", "5", "--churn", "5", "--slow", "5", "--attack-every", "5s", "--heap", "256m"),
+                new PrintStream(report, true, StandardCharsets.UTF_8)).run();
+        System.out.print(report.toString(StandardCharsets.UTF_8));
+        assertThat(result.ok()).as(report.toString(StandardCharsets.UTF_8)).isTrue();
+        assertThat(result.sent()).isPositive();
+        assertThat(result.attackConnections()).isPositive();
+        assertThat(result.attacksCut()).isEqualTo(result.attackConnections());
+        assertThat(result.answered431()).isPositive();
+        assertThat(result.answered429()).isPositive();
+        assertThat(result.start().heapAfterGcBytes()).isPositive();
+        assertThat(result.end().heapAfterGcBytes()).isPositive();
+    }
+}
