@@ -196,4 +196,28 @@ class ClusterFailureTest {
         alice.say("big", "after");
         assertThat(carol.next("message").string("text")).isEqualTo("after");
     }
+
+    @Test
+    void aSubscriptionKilledByRedisReconnectsAndFillsWhatItMissedFromTheStream() {
+        Peer alice = a.connect();
+        alice.login("alice");
+        alice.join("k");
+        Peer bob = b.connect();
+        bob.login("bob");
+        bob.join("k");
+        alice.say("k", "m0");
+        bob.next("message");
+        try (Jedis j = REDIS.connect()) {
+            j.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
+        }
+        for (int i = 1; i <= 20; i++) {
+            alice.say("k", "m" + i);   // some of these are published while b is reconnecting
+        }
+        eventually("bob has all 21", () -> seqs(bob.all("message"), "k").size() == 21);
+        assertThat(seqs(bob.all("message"), "k")).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, 21).boxed().toList());
+        assertThat(bob.connection.closedWith()).isNull(); // within the history: filled, no reset
+        assertThat(b.broker.metrics().resets()).isZero();
+        eventually("b reconnected", () -> b.broker.metrics().reconnects() > 0 && b.broker.isReady());
+    }
 }
