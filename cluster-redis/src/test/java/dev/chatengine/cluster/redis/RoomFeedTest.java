@@ -30,6 +30,14 @@ class RoomFeedTest {
         }
 
         @Override
+        public void rotate(String expected) {
+            if (epoch.equals(expected)) {
+                epoch = expected + "'";
+                first = last + 1;
+            }
+        }
+
+        @Override
         public RoomLog.Snapshot snapshot() {
             if (down) {
                 throw new dev.chatengine.engine.chat.spi.BrokerUnavailableException("down");
@@ -130,5 +138,16 @@ class RoomFeedTest {
         redis.down = false;
         feed.resyncIfStale();
         assertThat(sink.events).containsExactly("e1:2", "e1:3");
+    }
+
+    @Test
+    void thePositionCheckFillsWhatPubSubNeverBroughtAndRotatesACounterThatWentBack() {
+        open(2);
+        redis.last = 4;
+        feed.check("e1", 4);        // 3 and 4 never came through pub/sub
+        assertThat(sink.events).containsExactly("e1:3", "e1:4");
+        redis.last = 1;             // the tail lost (failover): the counter is below what was delivered
+        feed.check("e1", 1);
+        assertThat(sink.events).last().isEqualTo("reset e1':1");
     }
 }
