@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Chat protocol v1 over any transport: give it to {@link Hub#serve} for each connection. The protocol's
- * full text, with an example of every message, is {@code PROTOCOL.md} at the root of the repository
- * (https://github.com/chatengine/chatengine/blob/main/PROTOCOL.md in a published copy).
+ * full text (every type, field, error code, order guarantee and limit, with an example of every message,
+ * each checked by the tests) is {@code PROTOCOL.md} at the root of the repository.
  *
  * <pre>{@code
  * Hub hub = Hub.create(HubConfig.defaults(), transportEncoder);
