@@ -33,12 +33,14 @@ import java.util.UUID;
  * @param reconnectMin          first reconnect delay, doubled up to {@code reconnectMax} (defaults 100 ms, 5 s)
  * @param reconnectMax          longest reconnect delay
  * @param commandTimeout        socket timeout of ordinary commands (default 2 s)
- * @param poolSize              connections for ordinary commands (default 32)
+ * @param poolSize              connections for ordinary commands (default 64); a call finding all of them busy
+ *                              waits up to {@code poolWait} (default 10 s: a burst of logins on a loaded host
+ *                              must queue, not fail; an unreachable Redis fails at once, not after the wait)
  */
 public record RedisClusterConfig(URI uri, String nodeId, int historySize, Duration streamTtl, Duration metaTtl,
                                  Duration heartbeat, Duration nodeTtl, Duration nameTtl, int subscriberConnections,
                                  Duration probeInterval, Duration probeTimeout, Duration reconnectMin,
-                                 Duration reconnectMax, Duration commandTimeout, int poolSize) {
+                                 Duration reconnectMax, Duration commandTimeout, int poolSize, Duration poolWait) {
 
     public RedisClusterConfig {
         Objects.requireNonNull(uri, "uri");
@@ -87,7 +89,8 @@ public record RedisClusterConfig(URI uri, String nodeId, int historySize, Durati
         private Duration reconnectMin = Duration.ofMillis(100);
         private Duration reconnectMax = Duration.ofSeconds(5);
         private Duration commandTimeout = Duration.ofSeconds(2);
-        private int poolSize = 32;
+        private int poolSize = 64;
+        private Duration poolWait = Duration.ofSeconds(10);
 
         private Builder(URI uri) {
             this.uri = uri;
@@ -106,11 +109,12 @@ public record RedisClusterConfig(URI uri, String nodeId, int historySize, Durati
         public Builder reconnect(Duration min, Duration max) { reconnectMin = min; reconnectMax = max; return this; }
         public Builder commandTimeout(Duration v) { commandTimeout = v; return this; }
         public Builder poolSize(int v) { poolSize = v; return this; }
+        public Builder poolWait(Duration v) { poolWait = v; return this; }
 
         public RedisClusterConfig build() {
             return new RedisClusterConfig(uri, nodeId, historySize, streamTtl, metaTtl, heartbeat, nodeTtl, nameTtl,
                     subscriberConnections, probeInterval, probeTimeout, reconnectMin, reconnectMax, commandTimeout,
-                    poolSize);
+                    poolSize, poolWait);
         }
     }
 }

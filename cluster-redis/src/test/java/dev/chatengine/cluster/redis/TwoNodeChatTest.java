@@ -221,4 +221,20 @@ class TwoNodeChatTest {
         assertThat(late.json()).contains("\"recovered\":false");
         assertThat(late.list("history")).hasSize(50);
     }
+
+    @Test
+    void kickOnlineAndTypingAcrossNodes() {
+        Peer alice = a.connect();
+        alice.login("alice");
+        Peer bob = b.connect();
+        bob.login("bob");
+        alice.next("presence");
+        assertThat(a.chat.online()).containsExactlyInAnyOrder("alice", "bob");
+        bob.send("{\"type\":\"typing\",\"room\":\"lobby\"}");
+        assertThat(alice.next("typing").string("name")).isEqualTo("bob");
+        assertThat(a.chat.kick("bob", "bye")).isTrue();     // from node a's API, bob is on node b
+        bob.connection.await("bob closed with 4001", Peer.WAIT, c -> c.closedWith() != null);
+        assertThat(bob.connection.closedWith()).isEqualTo(dev.chatengine.engine.DisconnectReason.APPLICATION); // 4001 kicked
+        assertThat(alice.next("presence").string("event")).isEqualTo("leave");
+    }
 }
