@@ -3,7 +3,6 @@ package dev.chatengine.engine.chat;
 import dev.chatengine.engine.Client;
 import dev.chatengine.engine.chat.spi.Member;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,8 +24,8 @@ final class Session {
     private volatile String name;
     private volatile Member member;
     private volatile String resumeToken;
-    /** Last typing event forwarded, per room; read pump only. */
-    private final Map<String, Long> typingSent = new HashMap<>();
+    /** Last typing event forwarded, per room: the read pump adds, a leave (possibly on another thread) removes. */
+    private final Map<String, Long> typingSent = new java.util.concurrent.ConcurrentHashMap<>();
     /** Whisper bucket per recipient key; read pump only. */
     private final LinkedHashMap<String, RateLimiter> pairLimiters = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
