@@ -350,8 +350,13 @@ public final class RedisBroker implements ChatBroker {
 
     private void tick() {
         long nextBeat = 0;
+        long nextCheck = System.nanoTime() + config.positionCheck().toNanos();
         while (!closed) {
             long now = System.nanoTime();
+            if (now - nextCheck >= 0) {
+                nextCheck = now + config.positionCheck().toNanos();
+                checkPositions();
+            }
             if (now - nextBeat >= 0) {
                 registry.beat();
                 nextBeat = now + config.heartbeat().toNanos();
@@ -371,6 +376,26 @@ public final class RedisBroker implements ChatBroker {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /** Reads every open room's epoch and seq in one pipeline and hands them to the feeds ({@link RoomFeed#check}). */
+    private void checkPositions() {
+        List<String> rooms = new ArrayList<>(open.keySet());
+        if (rooms.isEmpty()) {
+            return;
+        }
+        try {
+            List<List<String>> positions = log.positions(rooms);
+            for (int i = 0; i < rooms.size(); i++) {
+                Open o = open.get(rooms.get(i));
+                List<String> p = positions.get(i);
+                if (o != null && p.get(0) != null) {
+                    o.feed.check(p.get(0), p.get(1) == null ? 0 : Long.parseLong(p.get(1)));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "position check skipped: " + e.getMessage());
         }
     }
 
@@ -405,6 +430,11 @@ public final class RedisBroker implements ChatBroker {
         @Override
         public List<RoomLog.Entry> range(long after, long before) {
             return log.range(room, after, before);
+        }
+
+        @Override
+        public void rotate(String expected) {
+            log.rotate(room, expected);
         }
 
         @Override

@@ -32,6 +32,8 @@ import java.util.UUID;
  * @param probeTimeout          a probe not back within this restarts the connection (default 5 s)
  * @param reconnectMin          first reconnect delay, doubled up to {@code reconnectMax} (defaults 100 ms, 5 s)
  * @param reconnectMax          longest reconnect delay
+ * @param positionCheck         how often each open room's seq is compared with Redis's, to catch messages that
+ *                              pub/sub never brought (default 30 s)
  * @param commandTimeout        socket timeout of ordinary commands (default 2 s)
  * @param poolSize              connections for ordinary commands (default 64); a call finding all of them busy
  *                              waits up to {@code poolWait} (default 10 s: a burst of logins on a loaded host
@@ -39,7 +41,7 @@ import java.util.UUID;
  */
 public record RedisClusterConfig(URI uri, String nodeId, int historySize, Duration streamTtl, Duration metaTtl,
                                  Duration heartbeat, Duration nodeTtl, Duration nameTtl, int subscriberConnections,
-                                 Duration probeInterval, Duration probeTimeout, Duration reconnectMin,
+                                 Duration probeInterval, Duration probeTimeout, Duration positionCheck, Duration reconnectMin,
                                  Duration reconnectMax, Duration commandTimeout, int poolSize, Duration poolWait) {
 
     public RedisClusterConfig {
@@ -86,6 +88,7 @@ public record RedisClusterConfig(URI uri, String nodeId, int historySize, Durati
         private int subscriberConnections = 2;
         private Duration probeInterval = Duration.ofSeconds(10);
         private Duration probeTimeout = Duration.ofSeconds(5);
+        private Duration positionCheck = Duration.ofSeconds(30);
         private Duration reconnectMin = Duration.ofMillis(100);
         private Duration reconnectMax = Duration.ofSeconds(5);
         private Duration commandTimeout = Duration.ofSeconds(2);
@@ -106,6 +109,7 @@ public record RedisClusterConfig(URI uri, String nodeId, int historySize, Durati
         public Builder subscriberConnections(int v) { subscriberConnections = v; return this; }
         public Builder probeInterval(Duration v) { probeInterval = v; return this; }
         public Builder probeTimeout(Duration v) { probeTimeout = v; return this; }
+        public Builder positionCheck(Duration v) { positionCheck = v; return this; }
         public Builder reconnect(Duration min, Duration max) { reconnectMin = min; reconnectMax = max; return this; }
         public Builder commandTimeout(Duration v) { commandTimeout = v; return this; }
         public Builder poolSize(int v) { poolSize = v; return this; }
@@ -113,7 +117,7 @@ public record RedisClusterConfig(URI uri, String nodeId, int historySize, Durati
 
         public RedisClusterConfig build() {
             return new RedisClusterConfig(uri, nodeId, historySize, streamTtl, metaTtl, heartbeat, nodeTtl, nameTtl,
-                    subscriberConnections, probeInterval, probeTimeout, reconnectMin, reconnectMax, commandTimeout,
+                    subscriberConnections, probeInterval, probeTimeout, positionCheck, reconnectMin, reconnectMax, commandTimeout,
                     poolSize, poolWait);
         }
     }

@@ -33,6 +33,9 @@ final class RoomFeed {
         List<RoomLog.Entry> range(long after, long before);
 
         RoomLog.Snapshot snapshot();
+
+        /** Starts a new epoch if {@code expected} is still the room's. */
+        void rotate(String expected);
     }
 
     /** What a feed delivers. */
@@ -169,6 +172,33 @@ final class RoomFeed {
         lock.lock();
         try {
             event.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The periodic position check (design: every 30 s): Redis says the room stands at {@code epoch},
+     * {@code seq}. Messages this node never heard of are read from the stream; another epoch, or a counter
+     * below what was delivered (the tail lost to a failover: the epoch is rotated), is a reset. Catches a
+     * subscription that silently delivers nothing.
+     */
+    void check(String redisEpoch, long redisSeq) {
+        lock.lock();
+        try {
+            if (syncing || held || epoch == null) {
+                return;
+            }
+            if (redisEpoch == null || !redisEpoch.equals(epoch) || redisSeq < lastSeq) {
+                if (redisEpoch != null && redisEpoch.equals(epoch)) {
+                    source.rotate(epoch);
+                }
+                reset(source.snapshot());
+            } else if (redisSeq > lastSeq) {
+                fill(redisSeq + 1, null);
+            }
+        } catch (RuntimeException e) {
+            // Redis away: the reconnect or the next check does it
         } finally {
             lock.unlock();
         }

@@ -119,6 +119,10 @@ class TwoNodeChatTest {
         assertThat(joined.string("event")).isEqualTo("join");
         bob.send("{\"type\":\"who\",\"room\":\"lobby\"}");
         assertThat(bob.next("members").list("members")).containsExactly("alice", "bob");
+        alice.join("only-on-a");
+        bob.send("{\"type\":\"rooms\"}");
+        assertThat(bob.next("rooms").json()).contains("{\"name\":\"lobby\",\"members\":2}")
+                .contains("{\"name\":\"only-on-a\",\"members\":1}");
         alice.send("{\"type\":\"whisper\",\"to\":\"BOB\",\"text\":\"psst\"}");
         Reply direct = bob.next("direct");
         assertThat(direct.string("from")).isEqualTo("alice");
