@@ -24,6 +24,8 @@ final class Session {
     private volatile String name;
     private volatile Member member;
     private volatile String resumeToken;
+    /** The rooms it joined and has not left, so that its departure does not depend on the hub's view. */
+    private final java.util.Set<ChatRoom> rooms = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Last typing event forwarded, per room: the read pump adds, a leave (possibly on another thread) removes. */
     private final Map<String, Long> typingSent = new java.util.concurrent.ConcurrentHashMap<>();
     /** Whisper bucket per recipient key; read pump only. */
@@ -84,6 +86,19 @@ final class Session {
 
     void resumeToken(String token) {
         this.resumeToken = token;
+    }
+
+    void joined(ChatRoom room) {
+        rooms.add(room);
+    }
+
+    void left(ChatRoom room) {
+        rooms.remove(room);
+    }
+
+    /** A snapshot of the rooms it is in. */
+    java.util.List<ChatRoom> rooms() {
+        return java.util.List.copyOf(rooms);
     }
 
     /** True the first time: the caller then takes the client out of its rooms and frees its name. */
