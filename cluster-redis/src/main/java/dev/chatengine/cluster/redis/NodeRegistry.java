@@ -145,17 +145,21 @@ final class NodeRegistry {
         if (names.isEmpty()) {
             return;
         }
+        List<String> held = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<String> args = new ArrayList<>();
         args.add(Long.toString(config.nameTtl().toMillis()));
         for (Map.Entry<String, String> n : names.entrySet()) {
+            held.add(n.getKey());
             keys.add(Keys.name(n.getKey()));
             args.add(n.getValue());
         }
         List<?> kept = (List<?>) control.eval(Lua.NAME_REFRESH, keys, args);
         for (int i = 0; i < kept.size(); i++) {
-            if (Long.valueOf(0).equals(kept.get(i))) {
-                LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " lost its claim on " + keys.get(i));
+            // A name released meanwhile (its client left) is not lost: only one still held here counts.
+            if (Long.valueOf(0).equals(kept.get(i)) && args.get(i + 1).equals(names.get(held.get(i)))) {
+                LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " lost its claim on " + keys.get(i)
+                        + " (expired while Redis was away, or taken after this node was taken for dead)");
             }
         }
     }
