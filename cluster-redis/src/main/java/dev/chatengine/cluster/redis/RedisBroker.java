@@ -385,13 +385,18 @@ public final class RedisBroker implements ChatBroker {
         if (rooms.isEmpty()) {
             return;
         }
+        List<RoomFeed.State> before = new ArrayList<>(rooms.size());
+        for (String r : rooms) {
+            Open o = open.get(r);
+            before.add(o == null ? null : o.feed.state()); // before the read: see RoomFeed.check
+        }
         try {
             List<List<String>> positions = log.positions(rooms);
             for (int i = 0; i < rooms.size(); i++) {
                 Open o = open.get(rooms.get(i));
                 List<String> p = positions.get(i);
-                if (o != null && p.get(0) != null) {
-                    o.feed.check(p.get(0), p.get(1) == null ? 0 : Long.parseLong(p.get(1)));
+                if (o != null && before.get(i) != null && p.get(0) != null) {
+                    o.feed.check(p.get(0), p.get(1) == null ? 0 : Long.parseLong(p.get(1)), before.get(i));
                 }
             }
         } catch (RuntimeException e) {

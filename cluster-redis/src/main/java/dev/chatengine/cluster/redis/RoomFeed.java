@@ -182,14 +182,17 @@ final class RoomFeed {
      * {@code seq}. Messages this node never heard of are read from the stream; another epoch, or a counter
      * below what was delivered (the tail lost to a failover: the epoch is rotated), is a reset. Catches a
      * subscription that silently delivers nothing.
+     *
+     * @param before the feed's {@link #state()} taken before Redis was read: messages delivered since then
+     *               are newer than the reading, so only a counter below {@code before}'s seq went back
      */
-    void check(String redisEpoch, long redisSeq) {
+    void check(String redisEpoch, long redisSeq, State before) {
         lock.lock();
         try {
-            if (syncing || held || epoch == null) {
+            if (syncing || held || epoch == null || !epoch.equals(before.epoch())) {
                 return;
             }
-            if (redisEpoch == null || !redisEpoch.equals(epoch) || redisSeq < lastSeq) {
+            if (!redisEpoch.equals(epoch) || redisSeq < before.lastSeq()) {
                 if (redisEpoch != null && redisEpoch.equals(epoch)) {
                     source.rotate(epoch);
                 }
