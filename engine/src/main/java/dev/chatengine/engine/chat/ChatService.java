@@ -331,6 +331,9 @@ public final class ChatService implements ClientHandler {
             return;
         }
         depart(session);
+        for (ChatRoom chatRoom : session.rooms()) { // joined while a departure on another thread ran
+            leave(session, chatRoom, null);
+        }
         if (session.isLoggedIn()) {
             LOG.log(System.Logger.Level.DEBUG, () -> session.name() + " left the chat (" + reason + ")");
         }
@@ -487,7 +490,7 @@ public final class ChatService implements ClientHandler {
                 if (r.isRemoved()) {
                     return JoinOutcome.RETRY; // emptied and forgotten since we looked it up
                 }
-                boolean added = tx.join(client);
+                boolean added = !session.hasDeparted() && tx.join(client); // kicked or replaced meanwhile: no join
                 if (!added && !r.room().contains(client)) {
                     // the client is closing; don't leave an empty room behind
                     return rooms.removeIfAbandoned(r, now) ? JoinOutcome.CLOSED_AND_REMOVED : JoinOutcome.CLOSED;
