@@ -18,7 +18,7 @@ public final class WebSocketMessageEncoder implements MessageEncoder {
     /**
      * The default DEFLATE level, 1 (fastest): on chat traffic without a shared window, level 6 gives
      * the same ratio on single messages (1.24x) and 7% more on a 50-message history, at about twice
-     * the CPU (measured: README's Performance section).
+     * the CPU in two runs of three (measured: README's Performance section).
      */
     public static final int DEFAULT_COMPRESSION_LEVEL = 1;
 
