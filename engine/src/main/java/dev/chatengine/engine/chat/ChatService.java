@@ -731,6 +731,10 @@ public final class ChatService implements ClientHandler {
             byte[] json = Replies.message(m, null, null);
             long now = clock.millis();
             chatRoom.room().atomically(tx -> {
+                if (!chatRoom.isOpened()) {
+                    chatRoom.early(m.seq(), json); // openRoom has not returned yet: nobody here can be in the room
+                    return null;
+                }
                 if (!m.epoch().equals(chatRoom.epoch())) {
                     chatRoom.reset(m.epoch(), m.seq() - 1);
                 }
