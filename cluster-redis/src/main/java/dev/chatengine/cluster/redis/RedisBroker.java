@@ -339,6 +339,11 @@ public final class RedisBroker implements ChatBroker {
         control.close();
     }
 
+    /** For tests: this node's pub/sub connections stay up but deliver nothing (until {@code false}). */
+    void deafenForTest(boolean deaf) {
+        subscriber.deafForTest = deaf;
+    }
+
     /** For tests: this node's pub/sub readers stop reading until {@code gate} opens, as a slow node would. */
     void stallReadersForTest(java.util.concurrent.CountDownLatch gate) {
         stall = gate;

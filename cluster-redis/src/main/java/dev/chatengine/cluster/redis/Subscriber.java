@@ -52,6 +52,8 @@ final class Subscriber implements AutoCloseable {
     private final BrokerCounters counters;
     private final Shard[] shards;
     private volatile boolean closed;
+    /** For tests: connections that read and silently drop everything (a subscription that delivers nothing). */
+    volatile boolean deafForTest;
 
     Subscriber(RedisCalls calls, RedisClusterConfig config, Handler handler, BrokerCounters counters) {
         this.calls = calls;
@@ -311,6 +313,9 @@ final class Subscriber implements AutoCloseable {
 
         @Override
         public void onMessage(byte[] channel, byte[] message) {
+            if (deafForTest) {
+                return;
+            }
             String c = new String(channel, StandardCharsets.UTF_8);
             try {
                 if (c.equals(shard.nodeChannel)) {

@@ -249,4 +249,23 @@ class ClusterFailureTest {
         assertThat(joined.string("epoch")).isNotEqualTo(epoch);
         assertThat(joined.json()).contains("\"recovered\":false");
     }
+
+    @Test
+    void aSubscriptionThatSilentlyDeliversNothingIsRestartedByItsProbeAndCatchesUp() {
+        Peer alice = a.connect();
+        alice.login("alice");
+        alice.join("p");
+        Peer bob = b.connect();
+        bob.login("bob");
+        bob.join("p");
+        b.broker.deafenForTest(true);   // connected, subscribed, and nothing arrives (centrifugo#1189)
+        for (int i = 1; i <= 5; i++) {
+            alice.say("p", "m" + i);
+        }
+        alice.awaitAll("message", 5);
+        eventually("b's probe restarted a connection", () -> b.broker.metrics().reconnects() > 0);
+        b.broker.deafenForTest(false);
+        eventually("bob has all 5", () -> seqs(bob.all("message"), "p").size() == 5);
+        assertThat(seqs(bob.all("message"), "p")).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
 }
