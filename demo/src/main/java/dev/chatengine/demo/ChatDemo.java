@@ -93,13 +93,13 @@ public final class ChatDemo {
                 err.print(CommandLine.USAGE);
                 yield new Outcome.Exit(EXIT_USAGE);
             }
-            case CommandLine.Run(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis) ->
-                    startServer(host, port, exposure, redis, out, err);
+            case CommandLine.Run(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis,
+                                 DemoLimits limits) -> startServer(host, port, exposure, redis, limits, out, err);
         };
     }
 
     private static Outcome startServer(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis,
-                                       PrintStream out, PrintStream err) {
+                                       DemoLimits limits, PrintStream out, PrintStream err) {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             err.println("chat-demo: cannot listen on " + host + ": unknown host; choose another with --host");
@@ -107,6 +107,7 @@ public final class ChatDemo {
         }
         try {
             DemoConfig.Builder config = DemoConfig.builder().exposure(exposure);
+            limits.applyTo(config, DemoConfig.defaults());
             redis.ifPresent(config::redis);
             DemoServer server = DemoServer.start(address, config.build());
             out.println("chat-demo: open " + server.baseUri() + " (listening on " + host + ":" + server.port()

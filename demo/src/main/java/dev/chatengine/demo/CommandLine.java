@@ -29,17 +29,23 @@ sealed interface CommandLine {
               --port P   TCP port, 0 to 65535 (default 8080; 0 picks a free one)
               --redis redis://HOST:PORT   join the cluster of nodes sharing rooms through this Redis
                          (default: none, a single node with everything in this process)
-            """ + Exposure.USAGE + """
+            """ + Exposure.USAGE + DemoLimits.USAGE + """
               --help     this text
             Stop it with Ctrl-C or SIGTERM: open WebSockets are closed with 1001 (going away).
             """;
 
     /** Start a server on {@code host:port}. */
-    record Run(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis) implements CommandLine {
+    record Run(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis, DemoLimits limits)
+            implements CommandLine {
         public Run {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(exposure, "exposure");
             Objects.requireNonNull(redis, "redis");
+            Objects.requireNonNull(limits, "limits");
+        }
+
+        Run(String host, int port, Exposure exposure, java.util.Optional<java.net.URI> redis) {
+            this(host, port, exposure, redis, DemoLimits.defaults());
         }
 
         Run(String host, int port, Exposure exposure) {
@@ -64,6 +70,7 @@ sealed interface CommandLine {
         String host = DEFAULT_HOST;
         int port = DEFAULT_PORT;
         Exposure exposure = Exposure.defaults();
+        DemoLimits limits = DemoLimits.defaults();
         java.util.Optional<java.net.URI> redis = java.util.Optional.empty();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -72,7 +79,8 @@ sealed interface CommandLine {
             }
             int eq = arg.indexOf('=');
             String flag = eq > 0 && arg.startsWith("--") ? arg.substring(0, eq) : arg;
-            if (!flag.equals("--host") && !flag.equals("--port") && !flag.equals("--redis") && !Exposure.FLAGS.contains(flag)) {
+            if (!flag.equals("--host") && !flag.equals("--port") && !flag.equals("--redis") && !Exposure.FLAGS.contains(flag)
+                    && !DemoLimits.FLAGS.contains(flag)) {
                 return new Invalid("unknown argument: " + arg);
             }
             String value;
@@ -83,7 +91,14 @@ sealed interface CommandLine {
             } else {
                 return new Invalid(flag + " needs a value");
             }
-            if (Exposure.FLAGS.contains(flag)) {
+            if (DemoLimits.FLAGS.contains(flag)) {
+                switch (limits.with(flag, value)) {
+                    case DemoLimits changed -> limits = changed;
+                    case Object problem -> {
+                        return new Invalid(problem.toString());
+                    }
+                }
+            } else if (Exposure.FLAGS.contains(flag)) {
                 switch (exposure.with(flag, value)) {
                     case Exposure changed -> exposure = changed;
                     case Object problem -> {
@@ -109,7 +124,7 @@ sealed interface CommandLine {
                 port = parsed;
             }
         }
-        return new Run(host, port, exposure, redis);
+        return new Run(host, port, exposure, redis, limits);
     }
 
     private static java.net.URI parseRedis(String value) {

@@ -215,6 +215,11 @@ public final class DemoServer implements AutoCloseable {
         return URI.create((baseUri.getScheme().equals("https") ? "wss://" : "ws://") + baseUri.getRawAuthority() + path);
     }
 
+    /** The chat service behind {@code /ws}: its server-side API (announce, kick, online, members). */
+    public ChatService chat() {
+        return chatService;
+    }
+
     /** The hub behind {@code /ws} (the chat protocol): tests read its clients and drop them. */
     public Hub chatHub() {
         return chatHub;

@@ -3,8 +3,10 @@ package dev.chatengine.demo;
 import dev.chatengine.engine.chat.ChatConfig;
 import dev.chatengine.engine.json.JsonReader;
 import dev.chatengine.engine.json.JsonValue;
+import dev.chatengine.engine.json.JsonValue.JsonArray;
 import dev.chatengine.engine.json.JsonValue.JsonObject;
 import dev.chatengine.testing.ChatTestClient;
+import dev.chatengine.testing.WebSocketTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -282,6 +284,89 @@ class ChatProtocolSocketTest {
         bob.next("message");
     }
 
+    @Test
+    void aResumeTokenTakesTheNameOverWith4000AndAKickClosesWith4001() throws IOException {
+        start();
+        ChatClient bob = login("bob");
+        ChatClient alice = connect();
+        alice.send("{\"type\":\"login\",\"name\":\"alice\"}");
+        String token = ((JsonValue.JsonString) alice.next("welcome").get("resume")).value();
+        alice.next("joined");
+        bob.next("presence");
+
+        ChatClient again = connect();
+        again.send("{\"type\":\"login\",\"name\":\"alice\",\"resume\":\"" + token + "\"}");
+        again.next("welcome");
+        again.expect("{\"type\":\"joined\",\"room\":\"lobby\",\"epoch\":\"E\",\"members\":[\"bob\",\"alice\"],\"total\":2,\"history\":[]}");
+        assertThat(alice.awaitClose()).isEqualTo(new WebSocketTestClient.Closed(4000, "replaced"));
+        bob.expect("{\"type\":\"presence\",\"room\":\"lobby\",\"name\":\"alice\",\"event\":\"leave\"}");
+        bob.expect("{\"type\":\"presence\",\"room\":\"lobby\",\"name\":\"alice\",\"event\":\"join\"}");
+
+        assertThat(server.chat().kick("alice", "enough")).isTrue();
+        assertThat(again.awaitClose()).isEqualTo(new WebSocketTestClient.Closed(4001, "enough"));
+        bob.expect("{\"type\":\"presence\",\"room\":\"lobby\",\"name\":\"alice\",\"event\":\"leave\"}");
+        assertThat(server.chat().online()).containsExactly("bob");
+        login("alice"); // free at once, and no ban
+    }
+
+    @Test
+    void anAnnouncementIsAMessageWithSeqThatRecoveryBringsBack() throws IOException {
+        start();
+        ChatClient alice = login("alice");
+        long seq = server.chat().announce("lobby", "system", "maintenance at 22:00").seq();
+        alice.expect("{\"type\":\"message\",\"room\":\"lobby\",\"from\":\"system\",\"text\":\"maintenance at 22:00\","
+                + "\"seq\":" + seq + ",\"ts\":" + T0 + "}");
+        alice.send("{\"type\":\"join\",\"room\":\"lobby\",\"since\":0}");
+        JsonObject joined = alice.next("joined");
+        assertThat(joined.get("recovered")).isEqualTo(JsonValue.JsonBool.TRUE);
+        assertThat(((JsonArray) joined.get("history")).size()).isEqualTo(1);
+        assertThat(server.chat().members("lobby")).containsExactly("alice");
+    }
+
+    @Test
+    void aServerRestartedOnTheSamePortIsANewEpochAndRecoveryDoesNotLie() throws IOException {
+        start();
+        ChatClient alice = login("alice");
+        alice.send("{\"type\":\"join\",\"room\":\"java\"}");
+        String epoch = ((JsonValue.JsonString) alice.next("joined").get("epoch")).value();
+        for (int i = 1; i <= 3; i++) {
+            alice.send("{\"type\":\"say\",\"room\":\"java\",\"text\":\"before " + i + "\"}");
+            alice.next("message");
+        }
+        int port = server.port();
+        alice.abort();
+        server.stop();
+        server = DemoServer.start(new InetSocketAddress("127.0.0.1", port),
+                DemoConfig.builder().chat(ChatConfig.builder().burst(1_000).build()).clock(clock)
+                        .shutdownGrace(Duration.ofSeconds(2)).build());
+        ChatClient back = login("alice");
+        back.send("{\"type\":\"join\",\"room\":\"java\",\"since\":3,\"epoch\":\"" + epoch + "\"}");
+        JsonObject joined = back.next("joined");
+        assertThat(((JsonValue.JsonString) joined.get("epoch")).value()).isNotEqualTo(epoch);
+        assertThat(joined.get("recovered")).isEqualTo(JsonValue.JsonBool.FALSE);
+        back.send("{\"type\":\"say\",\"room\":\"java\",\"text\":\"after 1\"}");
+        assertThat(back.next("message").get("seq")).isEqualTo(new JsonValue.JsonNumber("1")); // the page resets its seq
+    }
+
+    @Test
+    void typingOnlineRoomEventsAndPagedRooms() throws IOException {
+        start();
+        ChatClient alice = login("alice");
+        ChatClient bob = login("bob");
+        alice.next("presence");
+        bob.send("{\"type\":\"typing\",\"room\":\"lobby\"}");
+        alice.expect("{\"type\":\"typing\",\"room\":\"lobby\",\"name\":\"bob\"}");
+        alice.send("{\"type\":\"online\",\"names\":[\"BOB\",\"carol\"],\"ref\":\"o\"}");
+        alice.expect("{\"type\":\"online\",\"names\":[\"bob\"],\"ref\":\"o\"}");
+        bob.send("{\"type\":\"join\",\"room\":\"java\"}");
+        bob.next("joined");
+        alice.send("{\"type\":\"rooms\",\"limit\":1}");
+        alice.expect("{\"type\":\"rooms\",\"rooms\":[{\"name\":\"lobby\",\"members\":2}],\"total\":2,\"next\":\"2:lobby\"}");
+        alice.send("{\"type\":\"rooms\",\"limit\":1,\"cursor\":\"2:lobby\"}");
+        alice.expect("{\"type\":\"rooms\",\"rooms\":[{\"name\":\"java\",\"members\":1}],\"total\":2}");
+        assertThat(alice.roomEvents()).contains("{\"type\":\"room\",\"room\":\"java\",\"event\":\"created\"}");
+    }
+
     /** The test kit's {@link ChatTestClient}, with replies as the engine's JSON values for these assertions. */
     private static final class ChatClient {
         private final ChatTestClient chat;
@@ -312,6 +397,14 @@ class ChatProtocolSocketTest {
             assertThat(text).as("an epoch of the form the server makes").doesNotContain("\"epoch\":\"\"");
             assertThat(text.replaceAll("\"epoch\":\"[^\"]+\"", "\"epoch\":\"E\"")
                     .replaceAll("\"resume\":\"[A-Za-z0-9_-]{22}\"", "\"resume\":\"R\"")).isEqualTo(json);
+        }
+
+        WebSocketTestClient.Closed awaitClose() {
+            return chat.socket().awaitClose();
+        }
+
+        List<String> roomEvents() {
+            return chat.roomEvents().stream().map(ChatTestClient.Reply::json).toList();
         }
 
         boolean isClosed() {

@@ -104,6 +104,13 @@ public record HubConfig(int sendQueueCapacity, Duration writeTimeout, Duration p
         return new Builder();
     }
 
+    /** A builder that starts from this config's values, to change a few. */
+    public Builder toBuilder() {
+        return new Builder().sendQueueCapacity(sendQueueCapacity).writeTimeout(writeTimeout).pingPeriod(pingPeriod)
+                .pongWait(pongWait).closeTimeout(closeTimeout).maxBatchMessages(maxBatchMessages)
+                .sendQueueBytes(sendQueueBytes).memoryBudgetBytes(memoryBudgetBytes);
+    }
+
     /** Builds a {@link HubConfig}; every setter is optional. Not thread-safe. */
     public static final class Builder {
         private int sendQueueCapacity = DEFAULT_SEND_QUEUE_CAPACITY;

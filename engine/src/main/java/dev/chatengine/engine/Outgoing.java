@@ -30,6 +30,8 @@ final class Outgoing {
     final EncodedMessage message;
     final int length;
     private final HubMetrics metrics;
+    /** The room that broadcast it, or null: its count of broadcasts still queued somewhere. */
+    private final Room room;
     @SuppressWarnings("unused") // accessed through HOLDERS
     private volatile int holders;
 
@@ -38,26 +40,42 @@ final class Outgoing {
      * until every one of them has released it. {@code holders} of 0 makes nothing to release.
      */
     Outgoing(EncodedMessage message, int holders, HubMetrics metrics) {
+        this(message, holders, metrics, null);
+    }
+
+    /** A broadcast of {@code room} to {@code holders} members: also counted in {@link Room#queuedBroadcasts()}. */
+    Outgoing(EncodedMessage message, int holders, HubMetrics metrics, Room room) {
         this.message = message;
         this.length = message.length();
         this.metrics = metrics;
+        this.room = room;
         this.holders = holders;
         if (holders > 0) {
             metrics.bytesQueued(length);
+            if (room != null) {
+                room.broadcastQueued(1);
+            }
         }
     }
 
     /** One holder lets go (a queue refused it, or its write pump wrote or discarded it). */
     void release() {
         if ((int) HOLDERS.getAndAdd(this, -1) == 1) {
-            metrics.bytesQueued(-length);
+            released();
+        }
+    }
+
+    private void released() {
+        metrics.bytesQueued(-length);
+        if (room != null) {
+            room.broadcastQueued(-1);
         }
     }
 
     /** {@code count} holders let go at once (recipients that turned out to be closed). */
     void release(int count) {
         if (count > 0 && (int) HOLDERS.getAndAdd(this, -count) == count) {
-            metrics.bytesQueued(-length);
+            released();
         }
     }
 }

@@ -43,6 +43,14 @@ public final class Room {
 
     private static final Members NO_MEMBERS = new Members(new Client[0], 0);
 
+    /**
+     * Most deliveries accepted and not yet fanned out. A broadcaster that finds more (others are
+     * broadcasting faster than the one fanning out can offer) waits until the list is shorter,
+     * instead of growing it: fan-out only offers to queues, so the wait is short, and it slows the
+     * broadcaster's read pump, which is the back-pressure the list needs.
+     */
+    static final int MAX_PENDING_DELIVERIES = 4_096;
+
     private final String name;
     private final HubMetrics metrics;
     /** Orders the room's steps; held only while steps are accepted, never across a fan-out. */
@@ -56,6 +64,10 @@ public final class Room {
     private Delivery pendingHead;
     /** Work-in-progress counter: the thread that raises it from 0 drains the pending list; others just leave. */
     private final AtomicInteger fanOutsInProgress = new AtomicInteger();
+    /** Deliveries in the pending list: raised under the lock, lowered by the drainer; bounded by {@link #MAX_PENDING_DELIVERIES}. */
+    private final AtomicInteger pendingDeliveries = new AtomicInteger();
+    /** This room's broadcasts still waiting in some member's send queue, each counted once ({@link Outgoing}). */
+    private final AtomicInteger queuedBroadcasts = new AtomicInteger();
     /**
      * Set once, under {@link #orderLock}, when the room is empty and leaves its hub; a retired room
      * accepts no join. Volatile only for {@link #isRetired()}; the broadcast path never reads it.
@@ -73,6 +85,16 @@ public final class Room {
     /** The name given to {@link Hub#room(String)}. */
     public String name() {
         return name;
+    }
+
+    /**
+     * This room's broadcasts that some member's send queue still holds, each counted once however
+     * many queues hold it: how far the room's slowest members lag behind its broadcasters. A sender
+     * may read its client more slowly while this is high (the demo's {@code /ws/raw} does), so that
+     * one flooding client cannot fill every reader's queue. A moment's view; cheap.
+     */
+    public int queuedBroadcasts() {
+        return Math.max(0, queuedBroadcasts.get());
     }
 
     /** The number of members now. */
@@ -266,8 +288,14 @@ public final class Room {
     }
 
     private void append(Delivery delivery) {
+        pendingDeliveries.incrementAndGet();
         pendingTail.next = delivery;
         pendingTail = delivery;
+    }
+
+    /** Outgoing: a broadcast of this room entered the queues (+1) or left the last one (-1). */
+    void broadcastQueued(int delta) {
+        queuedBroadcasts.addAndGet(delta);
     }
 
     // ---- outside the lock ----
@@ -275,6 +303,10 @@ public final class Room {
     /** Fans out pending deliveries unless another thread already is (it will take ours too). */
     private void fanOutPending() {
         if (fanOutsInProgress.getAndIncrement() != 0) {
+            // Another thread fans out and will take ours too; wait only if the list is over its bound.
+            while (pendingDeliveries.get() > MAX_PENDING_DELIVERIES && fanOutsInProgress.get() != 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            }
             return;
         }
         int missed = 1;
@@ -282,7 +314,8 @@ public final class Room {
             Delivery delivery;
             while ((delivery = pendingHead.next) != null) {
                 pendingHead = delivery;
-                delivery.fanOut(metrics);
+                delivery.fanOut(metrics, this);
+                pendingDeliveries.decrementAndGet();
             }
             missed = fanOutsInProgress.addAndGet(-missed);
         } while (missed != 0);
@@ -341,7 +374,7 @@ public final class Room {
          * One {@link Outgoing} for all recipients: its bytes count once in the hub's queued bytes, and
          * each recipient's queue holds (and later releases) the same object.
          */
-        void fanOut(HubMetrics metrics) {
+        void fanOut(HubMetrics metrics, Room room) {
             EncodedMessage m = message;
             if (single != null) {
                 single.send(m);
@@ -349,7 +382,7 @@ public final class Room {
                 Client skip = except;
                 Client[] array = recipients.array;
                 int n = recipients.count;
-                Outgoing shared = new Outgoing(m, n, metrics);
+                Outgoing shared = new Outgoing(m, n, metrics, room);
                 int skipped = 0;
                 for (int i = 0; i < n; i++) {
                     Client client = array[i];

@@ -48,6 +48,8 @@ final class NodeRegistry {
     }
 
     private final RedisCalls calls;
+    /** The heartbeat's own connections: a burst of requests that fills the pool must not stop the heartbeat. */
+    private final RedisCalls control;
     private final RedisClusterConfig config;
     private final String nodeId;
     private final BiConsumer<String, String> onReaped;
@@ -57,12 +59,14 @@ final class NodeRegistry {
     private final ConcurrentHashMap<String, Set<String>> members = new ConcurrentHashMap<>();
     private final Set<Removal> pendingRemovals = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, String> pendingReleases = new ConcurrentHashMap<>();
-    private volatile Set<String> liveNodes = Set.of();
+    /** Nodes registered whose heartbeat expired and that the reaper has not removed yet (their entries are hidden). */
+    private volatile Set<String> deadNodes = Set.of();
     private volatile boolean healthy;
     private long beats;
 
-    NodeRegistry(RedisCalls calls, RedisClusterConfig config, BiConsumer<String, String> onReaped) {
+    NodeRegistry(RedisCalls calls, RedisCalls control, RedisClusterConfig config, BiConsumer<String, String> onReaped) {
         this.calls = calls;
+        this.control = control;
         this.config = config;
         this.nodeId = config.nodeId();
         this.onReaped = onReaped;
@@ -86,8 +90,12 @@ final class NodeRegistry {
         return second < 0 ? entry : entry.substring(second + 1);
     }
 
+    /**
+     * A node is taken as live unless its heartbeat was seen expired (a node that started since the last beat is
+     * not known yet, and must not have its members and names hidden meanwhile).
+     */
     private boolean live(String node) {
-        return node.equals(nodeId) || liveNodes.contains(node);
+        return node.equals(nodeId) || !deadNodes.contains(node);
     }
 
     // ---- the beat ----
@@ -95,9 +103,9 @@ final class NodeRegistry {
     /** One heartbeat: refresh, re-assert if needed, reap dead nodes if elected. Never throws. */
     synchronized void beat() {
         try {
-            String previous = calls.call(c -> c.setGet(Keys.node(nodeId), Long.toString(System.currentTimeMillis()),
+            String previous = control.call(c -> c.setGet(Keys.node(nodeId), Long.toString(System.currentTimeMillis()),
                     SetParams.setParams().px(config.nodeTtl().toMillis())));
-            calls.call(c -> c.sadd(Keys.NODES, nodeId));
+            control.call(c -> c.sadd(Keys.NODES, nodeId));
             if (previous == null && beats > 0) {
                 LOG.log(System.Logger.Level.WARNING, "node " + nodeId + ": Redis had forgotten this node; re-asserting "
                         + names.size() + " names and the members of " + members.size() + " rooms");
@@ -107,7 +115,7 @@ final class NodeRegistry {
             refreshNames();
             refreshLiveNodes();
             retryPending();
-            Object elected = calls.eval(Lua.REAPER_ELECT, List.of(Keys.REAPER),
+            Object elected = control.eval(Lua.REAPER_ELECT, List.of(Keys.REAPER),
                     List.of(nodeId, Long.toString(config.nodeTtl().toMillis())));
             if (Long.valueOf(1).equals(elected)) {
                 reapDeadNodes();
@@ -123,12 +131,12 @@ final class NodeRegistry {
 
     private void reassert() {
         for (Map.Entry<String, String> n : names.entrySet()) {
-            calls.eval(Lua.NAME_CLAIM, List.of(Keys.name(n.getKey()), Keys.nodeNames(nodeId)),
+            control.eval(Lua.NAME_CLAIM, List.of(Keys.name(n.getKey()), Keys.nodeNames(nodeId)),
                     List.of(n.getValue(), Long.toString(config.nameTtl().toMillis()), "c:node:"));
         }
         for (Map.Entry<String, Set<String>> r : members.entrySet()) {
             for (String e : r.getValue()) {
-                addEntry(r.getKey(), e);
+                addEntry(control, r.getKey(), e);
             }
         }
     }
@@ -137,71 +145,76 @@ final class NodeRegistry {
         if (names.isEmpty()) {
             return;
         }
+        List<String> held = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<String> args = new ArrayList<>();
         args.add(Long.toString(config.nameTtl().toMillis()));
         for (Map.Entry<String, String> n : names.entrySet()) {
+            held.add(n.getKey());
             keys.add(Keys.name(n.getKey()));
             args.add(n.getValue());
         }
-        List<?> kept = (List<?>) calls.eval(Lua.NAME_REFRESH, keys, args);
+        List<?> kept = (List<?>) control.eval(Lua.NAME_REFRESH, keys, args);
         for (int i = 0; i < kept.size(); i++) {
-            if (Long.valueOf(0).equals(kept.get(i))) {
-                LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " lost its claim on " + keys.get(i));
+            // A name released meanwhile (its client left) is not lost: only one still held here counts.
+            if (Long.valueOf(0).equals(kept.get(i)) && args.get(i + 1).equals(names.get(held.get(i)))) {
+                LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " lost its claim on " + keys.get(i)
+                        + " (expired while Redis was away, or taken after this node was taken for dead)");
             }
         }
     }
 
     private void refreshLiveNodes() {
-        Set<String> nodes = calls.call(c -> c.smembers(Keys.NODES));
+        Set<String> nodes = control.call(c -> c.smembers(Keys.NODES));
         List<String> ids = new ArrayList<>(nodes);
         if (ids.isEmpty()) {
-            liveNodes = Set.of();
+            deadNodes = Set.of();
             return;
         }
-        List<String> beats = calls.call(c -> c.mget(ids.stream().map(Keys::node).toArray(String[]::new)));
-        Set<String> live = new HashSet<>();
+        List<String> beats = control.call(c -> c.mget(ids.stream().map(Keys::node).toArray(String[]::new)));
+        Set<String> dead = new HashSet<>();
         for (int i = 0; i < ids.size(); i++) {
-            if (beats.get(i) != null) {
-                live.add(ids.get(i));
+            if (beats.get(i) == null) {
+                dead.add(ids.get(i));
             }
         }
-        liveNodes = Set.copyOf(live);
+        dead.remove(nodeId);
+        deadNodes = Set.copyOf(dead);
     }
 
     private void retryPending() {
         for (Removal r : pendingRemovals) {
-            removeEntry(r.room(), r.entry());
+            removeEntry(control, r.room(), r.entry());
             pendingRemovals.remove(r);
         }
         for (Map.Entry<String, String> n : pendingReleases.entrySet()) {
-            calls.eval(Lua.NAME_RELEASE, List.of(Keys.name(n.getKey()), Keys.nodeNames(nodeId)), List.of(n.getValue()));
+            control.eval(Lua.NAME_RELEASE, List.of(Keys.name(n.getKey()), Keys.nodeNames(nodeId)), List.of(n.getValue()));
             pendingReleases.remove(n.getKey(), n.getValue());
         }
     }
 
     private void reapDeadNodes() {
-        for (String node : calls.call(c -> c.smembers(Keys.NODES))) {
-            if (live(node)) {
+        for (String node : control.call(c -> c.smembers(Keys.NODES))) {
+            if (!deadNodes.contains(node)) {
                 continue;
             }
             LOG.log(System.Logger.Level.INFO, "node " + nodeId + " reaps dead node " + node);
             String prefix = node + "|";
-            for (String room : calls.call(c -> c.smembers(Keys.nodeRooms(node)))) {
-                for (String e : calls.call(c -> c.zrange(Keys.members(room), 0, -1))) {
-                    if (e.startsWith(prefix) && removeEntry(room, e)) {
+            for (String room : control.call(c -> c.smembers(Keys.nodeRooms(node)))) {
+                for (String e : control.call(c -> c.zrange(Keys.members(room), 0, -1))) {
+                    if (e.startsWith(prefix) && removeEntry(control, room, e)) {
                         onReaped.accept(room, nameOf(e));
                     }
                 }
             }
-            for (String nameKey : calls.call(c -> c.smembers(Keys.nodeNames(node)))) {
-                String owner = calls.call(c -> c.get(nameKey));
+            for (String nameKey : control.call(c -> c.smembers(Keys.nodeNames(node)))) {
+                String owner = control.call(c -> c.get(nameKey));
                 if (owner != null && owner.startsWith(prefix)) {
-                    calls.eval(Lua.NAME_RELEASE, List.of(nameKey, Keys.nodeNames(node)), List.of(owner));
+                    control.eval(Lua.NAME_RELEASE, List.of(nameKey, Keys.nodeNames(node)), List.of(owner));
                 }
             }
-            calls.call(c -> c.del(Keys.nodeRooms(node), Keys.nodeNames(node)));
-            calls.call(c -> c.srem(Keys.NODES, node));
+            control.call(c -> c.del(Keys.nodeRooms(node), Keys.nodeNames(node)));
+            control.call(c -> c.srem(Keys.NODES, node));
         }
     }
 
@@ -210,7 +223,7 @@ final class NodeRegistry {
         try {
             for (Map.Entry<String, Set<String>> r : members.entrySet()) {
                 for (String e : r.getValue()) {
-                    if (removeEntry(r.getKey(), e)) {
+                    if (removeEntry(calls, r.getKey(), e)) {
                         onReaped.accept(r.getKey(), nameOf(e));
                     }
                 }
@@ -229,13 +242,13 @@ final class NodeRegistry {
 
     boolean addMember(String room, Member member) {
         String e = entry(member);
-        boolean added = addEntry(room, e);
+        boolean added = addEntry(calls, room, e);
         members.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(e);
         return added;
     }
 
-    private boolean addEntry(String room, String e) {
-        Object r = calls.eval(Lua.MEMBER_ADD, List.of(Keys.meta(room), Keys.members(room), Keys.ROOMS, Keys.nodeRooms(nodeId)),
+    private static boolean addEntry(RedisCalls via, String room, String e) {
+        Object r = via.eval(Lua.MEMBER_ADD, List.of(Keys.meta(room), Keys.members(room), Keys.ROOMS, Keys.nodeRooms(nodeOf(e))),
                 List.of(e, room, Subscriber.EVENTS));
         return Long.valueOf(1).equals(r);
     }
@@ -247,20 +260,31 @@ final class NodeRegistry {
             return set.isEmpty() ? null : set;
         });
         try {
-            return removeEntry(room, e);
+            return removeEntry(calls, room, e);
         } catch (RuntimeException down) {
             pendingRemovals.add(new Removal(room, e));
             return true; // it is leaving: the others hear it when Redis is back (or from the reaper)
         }
     }
 
-    private boolean removeEntry(String room, String e) {
-        Object r = calls.eval(Lua.MEMBER_REMOVE, List.of(Keys.members(room), Keys.ROOMS), List.of(e, room, Subscriber.EVENTS));
+    private static boolean removeEntry(RedisCalls via, String room, String e) {
+        Object r = via.eval(Lua.MEMBER_REMOVE, List.of(Keys.members(room), Keys.ROOMS), List.of(e, room, Subscriber.EVENTS));
         return Long.valueOf(1).equals(r);
     }
 
     /** The room's members on live nodes, oldest first: at most {@code limit} names, and the total. */
     MemberList members(String room, int limit) {
+        if (deadNodes.isEmpty()) {
+            // Nothing to hide: the count and the first names are O(limit), not O(members) (a 10,000-member room).
+            long total = calls.call(c -> c.zcard(Keys.members(room)));
+            List<String> names = new ArrayList<>();
+            if (limit > 0) {
+                for (String e : calls.call(c -> c.zrange(Keys.members(room), 0, limit - 1))) {
+                    names.add(nameOf(e));
+                }
+            }
+            return new MemberList(names, (int) total);
+        }
         List<String> all = calls.call(c -> c.zrange(Keys.members(room), 0, -1));
         List<String> names = new ArrayList<>(Math.min(all.size(), Math.max(limit, 0)));
         int total = 0;

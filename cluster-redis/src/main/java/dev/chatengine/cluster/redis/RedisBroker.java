@@ -52,10 +52,14 @@ import java.util.concurrent.TimeoutException;
 public final class RedisBroker implements ChatBroker {
 
     private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
+    /** A new room's deliveries wait at most this long for the service to come back about it (see {@link RoomFeed}). */
+    private static final long HOLD_AT_MOST_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final RedisClusterConfig config;
     private final String nodeId;
     private final RedisCalls calls;
+    /** Heartbeat and probes: never queued behind requests. */
+    private final RedisCalls control;
     private final RoomLog log;
     private final BrokerCounters counters = new BrokerCounters();
     private final Subscriber subscriber;
@@ -79,9 +83,10 @@ public final class RedisBroker implements ChatBroker {
         this.config = Objects.requireNonNull(config, "config");
         this.nodeId = config.nodeId();
         this.calls = new RedisCalls(config);
+        this.control = new RedisCalls(config, 2);
         this.log = new RoomLog(calls, config);
         this.subscriber = new Subscriber(calls, config, new Inbound(), counters);
-        this.registry = new NodeRegistry(calls, config, this::onMemberReaped);
+        this.registry = new NodeRegistry(calls, control, config, this::onMemberReaped);
     }
 
     /** A broker for {@code config}; it connects when the chat service {@linkplain #start starts} it. */
@@ -173,8 +178,20 @@ public final class RedisBroker implements ChatBroker {
         }
     }
 
+    /**
+     * The service's first call about a room after {@code openRoom} means it has registered the room: deliveries
+     * may start (see {@link RoomFeed#release()}).
+     */
+    private void released(String room) {
+        Open o = open.get(room);
+        if (o != null) {
+            o.feed.release();
+        }
+    }
+
     @Override
     public Published publish(ChatMessage message, String publicationId) {
+        released(message.room());
         Open o = open.get(message.room());
         RoomFeed.State known = o == null ? null : o.feed.state();
         String pub = nodeId + "/" + (publicationId == null ? "" : publicationId);
@@ -192,6 +209,7 @@ public final class RedisBroker implements ChatBroker {
 
     @Override
     public void publishEphemeral(Ephemeral event) {
+        released(event.room());
         byte[] payload = switch (event) {
             case Ephemeral.Presence p -> Fields.concat((byte) 'e', Fields.encode("p", p.name(), p.joined() ? "1" : "0"));
             case Ephemeral.Typing t -> Fields.concat((byte) 'e', Fields.encode("t", t.name()));
@@ -208,6 +226,7 @@ public final class RedisBroker implements ChatBroker {
 
     @Override
     public boolean addMember(String room, Member member) {
+        released(room);
         return registry.addMember(room, member);
     }
 
@@ -218,6 +237,7 @@ public final class RedisBroker implements ChatBroker {
 
     @Override
     public MemberList members(String room, int limit) {
+        released(room);
         return registry.members(room, limit);
     }
 
@@ -304,6 +324,7 @@ public final class RedisBroker implements ChatBroker {
         subscriber.close();
         registry.leave();  // a clean stop frees this node's names and members at once
         calls.close();
+        control.close();
     }
 
     /** For tests: stop as a killed process would, leaving this node's keys in Redis to expire. */
@@ -315,6 +336,12 @@ public final class RedisBroker implements ChatBroker {
         }
         subscriber.close();
         calls.close();
+        control.close();
+    }
+
+    /** For tests: this node's pub/sub connections stay up but deliver nothing (until {@code false}). */
+    void deafenForTest(boolean deaf) {
+        subscriber.deafForTest = deaf;
     }
 
     /** For tests: this node's pub/sub readers stop reading until {@code gate} opens, as a slow node would. */
@@ -328,8 +355,13 @@ public final class RedisBroker implements ChatBroker {
 
     private void tick() {
         long nextBeat = 0;
+        long nextCheck = System.nanoTime() + config.positionCheck().toNanos();
         while (!closed) {
             long now = System.nanoTime();
+            if (now - nextCheck >= 0) {
+                nextCheck = now + config.positionCheck().toNanos();
+                checkPositions();
+            }
             if (now - nextBeat >= 0) {
                 registry.beat();
                 nextBeat = now + config.heartbeat().toNanos();
@@ -337,13 +369,43 @@ public final class RedisBroker implements ChatBroker {
                     o.feed.resyncIfStale();
                 }
             }
-            subscriber.probe(now, payload -> calls.call(c -> c.publish(
+            for (Open o : open.values()) {
+                if (o.feed.heldLongerThan(HOLD_AT_MOST_NANOS)) {
+                    o.feed.release(); // opened by something that never came back to the broker about the room
+                }
+            }
+            subscriber.probe(now, payload -> control.call(c -> c.publish(
                     Keys.nodeChannel(nodeId).getBytes(StandardCharsets.UTF_8), payload)));
             try {
                 Thread.sleep(Math.min(500, config.probeInterval().toMillis()));
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /** Reads every open room's epoch and seq in one pipeline and hands them to the feeds ({@link RoomFeed#check}). */
+    private void checkPositions() {
+        List<String> rooms = new ArrayList<>(open.keySet());
+        if (rooms.isEmpty()) {
+            return;
+        }
+        List<RoomFeed.State> before = new ArrayList<>(rooms.size());
+        for (String r : rooms) {
+            Open o = open.get(r);
+            before.add(o == null ? null : o.feed.state()); // before the read: see RoomFeed.check
+        }
+        try {
+            List<List<String>> positions = log.positions(rooms);
+            for (int i = 0; i < rooms.size(); i++) {
+                Open o = open.get(rooms.get(i));
+                List<String> p = positions.get(i);
+                if (o != null && before.get(i) != null && p.get(0) != null) {
+                    o.feed.check(p.get(0), p.get(1) == null ? 0 : Long.parseLong(p.get(1)), before.get(i));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "position check skipped: " + e.getMessage());
         }
     }
 
@@ -378,6 +440,11 @@ public final class RedisBroker implements ChatBroker {
         @Override
         public List<RoomLog.Entry> range(long after, long before) {
             return log.range(room, after, before);
+        }
+
+        @Override
+        public void rotate(String expected) {
+            log.rotate(room, expected);
         }
 
         @Override

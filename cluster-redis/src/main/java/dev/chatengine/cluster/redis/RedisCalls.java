@@ -28,12 +28,17 @@ final class RedisCalls implements AutoCloseable {
     private final RedisClient client;
 
     RedisCalls(RedisClusterConfig config) {
+        this(config, config.poolSize());
+    }
+
+    /** With a pool of its own of {@code poolSize} connections (the heartbeat's: 2). */
+    RedisCalls(RedisClusterConfig config, int poolSize) {
         this.config = config;
         this.clientConfig = clientConfig(config, (int) config.commandTimeout().toMillis());
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(config.poolSize());
-        pool.setMaxIdle(config.poolSize());
-        pool.setMaxWait(config.commandTimeout());   // a starved pool fails like a timeout, it does not hang
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
+        pool.setMaxWait(config.poolWait());   // a starved pool queues the caller (a virtual thread) for a while, then fails
         pool.setJmxEnabled(false);
         this.client = RedisClient.builder().hostAndPort(host(config)).clientConfig(clientConfig).poolConfig(pool).build();
     }

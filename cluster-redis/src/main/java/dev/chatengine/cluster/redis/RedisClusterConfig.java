@@ -32,13 +32,17 @@ import java.util.UUID;
  * @param probeTimeout          a probe not back within this restarts the connection (default 5 s)
  * @param reconnectMin          first reconnect delay, doubled up to {@code reconnectMax} (defaults 100 ms, 5 s)
  * @param reconnectMax          longest reconnect delay
+ * @param positionCheck         how often each open room's seq is compared with Redis's, to catch messages that
+ *                              pub/sub never brought (default 30 s)
  * @param commandTimeout        socket timeout of ordinary commands (default 2 s)
- * @param poolSize              connections for ordinary commands (default 32)
+ * @param poolSize              connections for ordinary commands (default 64); a call finding all of them busy
+ *                              waits up to {@code poolWait} (default 10 s: a burst of logins on a loaded host
+ *                              must queue, not fail; an unreachable Redis fails at once, not after the wait)
  */
 public record RedisClusterConfig(URI uri, String nodeId, int historySize, Duration streamTtl, Duration metaTtl,
                                  Duration heartbeat, Duration nodeTtl, Duration nameTtl, int subscriberConnections,
-                                 Duration probeInterval, Duration probeTimeout, Duration reconnectMin,
-                                 Duration reconnectMax, Duration commandTimeout, int poolSize) {
+                                 Duration probeInterval, Duration probeTimeout, Duration positionCheck, Duration reconnectMin,
+                                 Duration reconnectMax, Duration commandTimeout, int poolSize, Duration poolWait) {
 
     public RedisClusterConfig {
         Objects.requireNonNull(uri, "uri");
@@ -84,10 +88,12 @@ public record RedisClusterConfig(URI uri, String nodeId, int historySize, Durati
         private int subscriberConnections = 2;
         private Duration probeInterval = Duration.ofSeconds(10);
         private Duration probeTimeout = Duration.ofSeconds(5);
+        private Duration positionCheck = Duration.ofSeconds(30);
         private Duration reconnectMin = Duration.ofMillis(100);
         private Duration reconnectMax = Duration.ofSeconds(5);
         private Duration commandTimeout = Duration.ofSeconds(2);
-        private int poolSize = 32;
+        private int poolSize = 64;
+        private Duration poolWait = Duration.ofSeconds(10);
 
         private Builder(URI uri) {
             this.uri = uri;
@@ -103,14 +109,16 @@ public record RedisClusterConfig(URI uri, String nodeId, int historySize, Durati
         public Builder subscriberConnections(int v) { subscriberConnections = v; return this; }
         public Builder probeInterval(Duration v) { probeInterval = v; return this; }
         public Builder probeTimeout(Duration v) { probeTimeout = v; return this; }
+        public Builder positionCheck(Duration v) { positionCheck = v; return this; }
         public Builder reconnect(Duration min, Duration max) { reconnectMin = min; reconnectMax = max; return this; }
         public Builder commandTimeout(Duration v) { commandTimeout = v; return this; }
         public Builder poolSize(int v) { poolSize = v; return this; }
+        public Builder poolWait(Duration v) { poolWait = v; return this; }
 
         public RedisClusterConfig build() {
             return new RedisClusterConfig(uri, nodeId, historySize, streamTtl, metaTtl, heartbeat, nodeTtl, nameTtl,
-                    subscriberConnections, probeInterval, probeTimeout, reconnectMin, reconnectMax, commandTimeout,
-                    poolSize);
+                    subscriberConnections, probeInterval, probeTimeout, positionCheck, reconnectMin, reconnectMax, commandTimeout,
+                    poolSize, poolWait);
         }
     }
 }

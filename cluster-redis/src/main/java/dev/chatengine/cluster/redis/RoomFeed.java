@@ -16,6 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>A seq already seen is dropped; a seq beyond {@code last+1} is filled from the stream
  *       ({@code XRANGE} exclusive); a gap the stream no longer covers, or a new epoch, is a reset: the
  *       room's local members are closed by the service and rejoin with {@code recovered:false}.</li>
+ *   <li>A new feed is <em>held</em>: after its first sync it goes on buffering until {@link #release()}, so
+ *       that nothing is delivered before the service has registered the room that {@code openRoom} made
+ *       (it would find no room and drop the message, leaving a hole in its mirror).</li>
  *   <li>It keeps the last {@code historySize} messages so that a second open of the room on this node
  *       gets a state consistent with what is delivered after it.</li>
  * </ul>
@@ -30,6 +33,9 @@ final class RoomFeed {
         List<RoomLog.Entry> range(long after, long before);
 
         RoomLog.Snapshot snapshot();
+
+        /** Starts a new epoch if {@code expected} is still the room's. */
+        void rotate(String expected);
     }
 
     /** What a feed delivers. */
@@ -59,6 +65,8 @@ final class RoomFeed {
     private long lastSeq;
     private boolean syncing = true;
     private boolean stale;
+    private boolean held = true;
+    private final long createdNanos = System.nanoTime();
 
     RoomFeed(Source source, Sink sink, int historySize, BrokerCounters counters) {
         this.source = source;
@@ -99,10 +107,42 @@ final class RoomFeed {
             } else {
                 catchUp(snap);
             }
-            syncing = false;
             stale = false;
-            drain();
+            if (!held) {
+                syncing = false;
+                drain();
+            }
             return state();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the hold of a new feed: what was buffered since its sync is delivered now. Idempotent. */
+    void release() {
+        lock.lock();
+        try {
+            if (!held) {
+                return;
+            }
+            held = false;
+            if (epoch != null && !stale) {
+                syncing = false;
+                drain();
+            }
+        } catch (RuntimeException e) {
+            stale = true;
+            syncing = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while held longer than {@code nanos} (the ticker then releases it). */
+    boolean heldLongerThan(long nanos) {
+        lock.lock();
+        try {
+            return held && System.nanoTime() - createdNanos > nanos;
         } finally {
             lock.unlock();
         }
@@ -132,6 +172,36 @@ final class RoomFeed {
         lock.lock();
         try {
             event.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The periodic position check (design: every 30 s): Redis says the room stands at {@code epoch},
+     * {@code seq}. Messages this node never heard of are read from the stream; another epoch, or a counter
+     * below what was delivered (the tail lost to a failover: the epoch is rotated), is a reset. Catches a
+     * subscription that silently delivers nothing.
+     *
+     * @param before the feed's {@link #state()} taken before Redis was read: messages delivered since then
+     *               are newer than the reading, so only a counter below {@code before}'s seq went back
+     */
+    void check(String redisEpoch, long redisSeq, State before) {
+        lock.lock();
+        try {
+            if (syncing || held || epoch == null || !epoch.equals(before.epoch())) {
+                return;
+            }
+            if (!redisEpoch.equals(epoch) || redisSeq < before.lastSeq()) {
+                if (redisEpoch != null && redisEpoch.equals(epoch)) {
+                    source.rotate(epoch);
+                }
+                reset(source.snapshot());
+            } else if (redisSeq > lastSeq) {
+                fill(redisSeq + 1, null);
+            }
+        } catch (RuntimeException e) {
+            // Redis away: the reconnect or the next check does it
         } finally {
             lock.unlock();
         }

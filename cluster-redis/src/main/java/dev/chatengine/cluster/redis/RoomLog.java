@@ -87,6 +87,24 @@ final class RoomLog {
         return out;
     }
 
+    /** Each room's {@code [epoch, seq]} (nulls for a room without meta), read in one pipeline. */
+    List<List<String>> positions(List<String> rooms) {
+        return redis.call(c -> {
+            List<redis.clients.jedis.Response<List<String>>> replies = new ArrayList<>(rooms.size());
+            try (redis.clients.jedis.AbstractPipeline p = c.pipelined()) {
+                for (String r : rooms) {
+                    replies.add(p.hmget(Keys.meta(r), "e", "s"));
+                }
+                p.sync();
+            }
+            List<List<String>> out = new ArrayList<>(rooms.size());
+            for (var reply : replies) {
+                out.add(reply.get());
+            }
+            return out;
+        });
+    }
+
     /** Starts a new epoch if {@code expected} is still the room's; returns the epoch in force then. */
     String rotate(String room, String expected) {
         return (String) redis.eval(Lua.ROTATE, List.of(Keys.meta(room), Keys.stream(room)), List.of(expected, newEpoch()));

@@ -52,6 +52,8 @@ final class Subscriber implements AutoCloseable {
     private final BrokerCounters counters;
     private final Shard[] shards;
     private volatile boolean closed;
+    /** For tests: connections that read and silently drop everything (a subscription that delivers nothing). */
+    volatile boolean deafForTest;
 
     Subscriber(RedisCalls calls, RedisClusterConfig config, Handler handler, BrokerCounters counters) {
         this.calls = calls;
@@ -189,6 +191,7 @@ final class Subscriber implements AutoCloseable {
                         channels.add(EVENTS.getBytes(StandardCharsets.UTF_8));
                     }
                     for (String c : wanted) {
+                        ps.initial.add(c);
                         channels.add(c.getBytes(StandardCharsets.UTF_8));
                     }
                     j.subscribe(ps, channels.toArray(new byte[0][]));
@@ -273,7 +276,8 @@ final class Subscriber implements AutoCloseable {
     private final class PubSub extends BinaryJedisPubSub {
         private final Shard shard;
         private final boolean reconnect;
-        private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+        /** The room channels this connection's first SUBSCRIBE carries (their confirmations follow). */
+        final Set<String> initial = ConcurrentHashMap.newKeySet();
         volatile boolean sawConfirmation;
 
         PubSub(Shard shard, boolean reconnect) {
@@ -284,13 +288,12 @@ final class Subscriber implements AutoCloseable {
         @Override
         public void onSubscribe(byte[] channel, int subscribedChannels) {
             String c = new String(channel, StandardCharsets.UTF_8);
-            confirmed.add(c);
             if (!sawConfirmation) {
                 sawConfirmation = true;
                 shard.connected = true;
                 // A room added after this connection's channel list was made but before it was live: subscribe it now.
                 for (String w : shard.wanted) {
-                    if (!confirmed.contains(w)) {
+                    if (!initial.contains(w)) {
                         shard.send(true, w);
                     }
                 }
@@ -310,6 +313,9 @@ final class Subscriber implements AutoCloseable {
 
         @Override
         public void onMessage(byte[] channel, byte[] message) {
+            if (deafForTest) {
+                return;
+            }
             String c = new String(channel, StandardCharsets.UTF_8);
             try {
                 if (c.equals(shard.nodeChannel)) {

@@ -196,4 +196,76 @@ class ClusterFailureTest {
         alice.say("big", "after");
         assertThat(carol.next("message").string("text")).isEqualTo("after");
     }
+
+    @Test
+    void aSubscriptionKilledByRedisReconnectsAndFillsWhatItMissedFromTheStream() {
+        Peer alice = a.connect();
+        alice.login("alice");
+        alice.join("k");
+        Peer bob = b.connect();
+        bob.login("bob");
+        bob.join("k");
+        alice.say("k", "m0");
+        bob.next("message");
+        try (Jedis j = REDIS.connect()) {
+            j.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
+        }
+        for (int i = 1; i <= 20; i++) {
+            alice.say("k", "m" + i);   // some of these are published while b is reconnecting
+        }
+        eventually("bob has all 21", () -> seqs(bob.all("message"), "k").size() == 21);
+        assertThat(seqs(bob.all("message"), "k")).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, 21).boxed().toList());
+        assertThat(bob.connection.closedWith()).isNull(); // within the history: filled, no reset
+        assertThat(b.broker.metrics().resets()).isZero();
+        eventually("b reconnected", () -> b.broker.metrics().reconnects() > 0 && b.broker.isReady());
+    }
+
+    @Test
+    void theTailLostToAFailoverRotatesTheEpochAndClientsRejoinWithRecoveredFalse() {
+        Peer alice = a.connect();
+        alice.login("alice");
+        String epoch = alice.join("t").string("epoch");
+        alice.say("t", "kept");
+        alice.next("message");
+        byte[] meta;
+        byte[] stream;
+        try (Jedis j = REDIS.connect()) {
+            meta = j.dump(Keys.meta("t"));
+            stream = j.dump(Keys.stream("t"));
+        }
+        alice.say("t", "lost 1");
+        alice.say("t", "lost 2");
+        alice.awaitAll("message", 3);
+        try (Jedis j = REDIS.connect()) {   // as an asynchronous replica promoted without the last two writes
+            j.restore(Keys.meta("t"), 0, meta, redis.clients.jedis.params.RestoreParams.restoreParams().replace());
+            j.restore(Keys.stream("t"), 0, stream, redis.clients.jedis.params.RestoreParams.restoreParams().replace());
+        }
+        alice.connection.await("alice closed to rejoin", Peer.WAIT, c -> c.closedWith() != null);
+        Peer back = b.connect();
+        back.login("alice2");
+        back.send("{\"type\":\"join\",\"room\":\"t\",\"since\":3,\"epoch\":\"" + epoch + "\"}");
+        Reply joined = back.next("joined");
+        assertThat(joined.string("epoch")).isNotEqualTo(epoch);
+        assertThat(joined.json()).contains("\"recovered\":false");
+    }
+
+    @Test
+    void aSubscriptionThatSilentlyDeliversNothingIsRestartedByItsProbeAndCatchesUp() {
+        Peer alice = a.connect();
+        alice.login("alice");
+        alice.join("p");
+        Peer bob = b.connect();
+        bob.login("bob");
+        bob.join("p");
+        b.broker.deafenForTest(true);   // connected, subscribed, and nothing arrives (centrifugo#1189)
+        for (int i = 1; i <= 5; i++) {
+            alice.say("p", "m" + i);
+        }
+        alice.awaitAll("message", 5);
+        eventually("b's probe restarted a connection", () -> b.broker.metrics().reconnects() > 0);
+        b.broker.deafenForTest(false);
+        eventually("bob has all 5", () -> seqs(bob.all("message"), "p").size() == 5);
+        assertThat(seqs(bob.all("message"), "p")).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
 }

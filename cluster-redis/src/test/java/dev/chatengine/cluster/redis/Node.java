@@ -22,7 +22,7 @@ final class Node implements AutoCloseable {
     static RedisClusterConfig.Builder fast(URI uri, String id) {
         return RedisClusterConfig.builder(uri).nodeId(id)
                 .heartbeat(Duration.ofMillis(500)).nodeTtl(Duration.ofMillis(1500)).nameTtl(Duration.ofSeconds(3))
-                .probeInterval(Duration.ofMillis(500)).probeTimeout(Duration.ofSeconds(2))
+                .probeInterval(Duration.ofMillis(500)).probeTimeout(Duration.ofSeconds(2)).positionCheck(Duration.ofSeconds(1))
                 .reconnect(Duration.ofMillis(50), Duration.ofMillis(500));
     }
 

@@ -119,6 +119,10 @@ class TwoNodeChatTest {
         assertThat(joined.string("event")).isEqualTo("join");
         bob.send("{\"type\":\"who\",\"room\":\"lobby\"}");
         assertThat(bob.next("members").list("members")).containsExactly("alice", "bob");
+        alice.join("only-on-a");
+        bob.send("{\"type\":\"rooms\"}");
+        assertThat(bob.next("rooms").json()).contains("{\"name\":\"lobby\",\"members\":2}")
+                .contains("{\"name\":\"only-on-a\",\"members\":1}");
         alice.send("{\"type\":\"whisper\",\"to\":\"BOB\",\"text\":\"psst\"}");
         Reply direct = bob.next("direct");
         assertThat(direct.string("from")).isEqualTo("alice");
@@ -220,5 +224,21 @@ class TwoNodeChatTest {
         Reply late = carol3.next("joined");
         assertThat(late.json()).contains("\"recovered\":false");
         assertThat(late.list("history")).hasSize(50);
+    }
+
+    @Test
+    void kickOnlineAndTypingAcrossNodes() {
+        Peer alice = a.connect();
+        alice.login("alice");
+        Peer bob = b.connect();
+        bob.login("bob");
+        alice.next("presence");
+        assertThat(a.chat.online()).containsExactlyInAnyOrder("alice", "bob");
+        bob.send("{\"type\":\"typing\",\"room\":\"lobby\"}");
+        assertThat(alice.next("typing").string("name")).isEqualTo("bob");
+        assertThat(a.chat.kick("bob", "bye")).isTrue();     // from node a's API, bob is on node b
+        bob.connection.await("bob closed with 4001", Peer.WAIT, c -> c.closedWith() != null);
+        assertThat(bob.connection.closedWith()).isEqualTo(dev.chatengine.engine.DisconnectReason.APPLICATION); // 4001 kicked
+        assertThat(alice.next("presence").string("event")).isEqualTo("leave");
     }
 }

@@ -31,6 +31,8 @@ final class ChatRoom {
     private long historyBytes;
     private long lastSeq;
     private String epoch;
+    /** Messages delivered while the broker was still opening the room here (then null); guarded by the lock. */
+    private List<Kept> early = new ArrayList<>();
     /** When the room last had a message or lost its last member; read by the expiry sweep. */
     private volatile long lastActivityMillis;
 
@@ -83,6 +85,35 @@ final class ChatRoom {
 
     void touch(long nowMillis) {
         lastActivityMillis = nowMillis;
+    }
+
+    /** False until {@link #opened}: deliveries meanwhile are kept by {@link #early} (no member can be in yet). */
+    boolean isOpened() {
+        return early == null;
+    }
+
+    /** A message the broker delivered before {@code openRoom} returned: applied by {@link #opened}. */
+    void early(long seq, byte[] messageJson) {
+        early.add(new Kept(seq, messageJson));
+    }
+
+    /**
+     * The broker opened the room here: the mirror starts at its state (epoch, last seq, the history it keeps),
+     * then the messages it delivered meanwhile that come after that are applied, in order.
+     */
+    void opened(dev.chatengine.engine.chat.spi.RoomState state) {
+        long before = state.history().isEmpty() ? state.lastSeq() : state.history().getFirst().seq() - 1;
+        reset(state.epoch(), before);
+        for (var m : state.history()) {
+            remember(m.seq(), Replies.message(m, null, null));
+        }
+        List<Kept> meanwhile = early;
+        early = null;
+        for (Kept k : meanwhile) {
+            if (k.seq() > lastSeq) {
+                remember(k.seq(), k.json());
+            }
+        }
     }
 
     /** Starts the mirror over at {@code epoch} and {@code lastSeq}, with no history (a new life of the room). */

@@ -29,6 +29,11 @@ final class ChatRooms {
     private final ChatConfig config;
     private final ChatBroker broker;
     private final ConcurrentHashMap<String, ChatRoom> rooms = new ConcurrentHashMap<>();
+    /**
+     * Rooms whose {@link ChatBroker#openRoom} is running: findable already, so that what a cluster broker
+     * delivers before it returns is kept ({@link ChatRoom#early}) rather than lost.
+     */
+    private final ConcurrentHashMap<String, ChatRoom> opening = new ConcurrentHashMap<>();
     /** Rooms made by each address and still here, for {@link ChatConfig#maxRoomsPerAddress()}. */
     private final ConcurrentHashMap<String, Integer> createdBy = new ConcurrentHashMap<>();
 
@@ -54,34 +59,41 @@ final class ChatRooms {
             return new Opened(room, null);
         }
         RoomState[] opened = {null};
-        room = rooms.computeIfAbsent(name, n -> {
-            if (rooms.size() >= config.maxRooms()) {
-                throw new ChatError(ErrorCode.BAD_ROOM, "there are too many rooms (" + config.maxRooms()
-                        + "); join one that exists", ref);
-            }
-            if (creator != null && createdBy.getOrDefault(creator, 0) >= config.maxRoomsPerAddress()) {
-                throw new ChatError(ErrorCode.BAD_ROOM, "you have made too many rooms (" + config.maxRoomsPerAddress()
-                        + "); join one that exists", ref);
-            }
-            RoomState state = broker.openRoom(n);
-            opened[0] = state;
-            if (creator != null) {
-                createdBy.merge(creator, 1, Integer::sum);
-            }
-            ChatRoom r = new ChatRoom(n, hub.room(n), config.historySize(), config.maxHistoryBytes(), state.epoch(),
-                    creator, nowMillis);
-            r.reset(state.epoch(), state.lastSeq());
-            for (var m : state.history()) {
-                r.remember(m.seq(), Replies.message(m, null, null));
-            }
-            return r;
-        });
+        try {
+            room = rooms.computeIfAbsent(name, n -> open(n, creator, nowMillis, ref, opened));
+        } finally {
+            opening.remove(name);
+        }
         return new Opened(room, opened[0]);
     }
 
-    /** The room named {@code name}, or null. */
+    private ChatRoom open(String n, String creator, long nowMillis, String ref, RoomState[] opened) {
+        if (rooms.size() >= config.maxRooms()) {
+            throw new ChatError(ErrorCode.BAD_ROOM, "there are too many rooms (" + config.maxRooms()
+                    + "); join one that exists", ref);
+        }
+        if (creator != null && createdBy.getOrDefault(creator, 0) >= config.maxRoomsPerAddress()) {
+            throw new ChatError(ErrorCode.BAD_ROOM, "you have made too many rooms (" + config.maxRoomsPerAddress()
+                    + "); join one that exists", ref);
+        }
+        ChatRoom r = new ChatRoom(n, hub.room(n), config.historySize(), config.maxHistoryBytes(), "", creator, nowMillis);
+        opening.put(n, r);
+        RoomState state = broker.openRoom(n);
+        opened[0] = state;
+        if (creator != null) {
+            createdBy.merge(creator, 1, Integer::sum);
+        }
+        r.room().atomically(tx -> {
+            r.opened(state);
+            return null;
+        });
+        return r;
+    }
+
+    /** The room named {@code name} (also while the broker opens it: check {@link ChatRoom#isOpened()}), or null. */
     ChatRoom find(String name) {
-        return rooms.get(name);
+        ChatRoom room = rooms.get(name);
+        return room != null ? room : opening.get(name);
     }
 
     /**

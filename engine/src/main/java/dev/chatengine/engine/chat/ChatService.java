@@ -4,7 +4,6 @@ import dev.chatengine.engine.Client;
 import dev.chatengine.engine.ClientHandler;
 import dev.chatengine.engine.DisconnectReason;
 import dev.chatengine.engine.Hub;
-import dev.chatengine.engine.Room;
 import dev.chatengine.engine.chat.spi.BrokerUnavailableException;
 import dev.chatengine.engine.chat.spi.ChatBroker;
 import dev.chatengine.engine.chat.spi.ChatMessage;
@@ -31,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Chat protocol v1 over any transport: give it to {@link Hub#serve} for each connection. The protocol's
- * full text, with an example of every message, is {@code PROTOCOL.md} at the root of the repository
- * (https://github.com/chatengine/chatengine/blob/main/PROTOCOL.md in a published copy).
+ * full text (every type, field, error code, order guarantee and limit, with an example of every message,
+ * each checked by the tests) is {@code PROTOCOL.md} at the root of the repository.
  *
  * <pre>{@code
  * Hub hub = Hub.create(HubConfig.defaults(), transportEncoder);
@@ -332,6 +331,9 @@ public final class ChatService implements ClientHandler {
             return;
         }
         depart(session);
+        for (ChatRoom chatRoom : session.rooms()) { // joined while a departure on another thread ran
+            leave(session, chatRoom, null);
+        }
         if (session.isLoggedIn()) {
             LOG.log(System.Logger.Level.DEBUG, () -> session.name() + " left the chat (" + reason + ")");
         }
@@ -409,9 +411,10 @@ public final class ChatService implements ClientHandler {
         }
         Session holder = online.get(key);
         if (holder != null && holder != session && (takeOver || !holder.client().isOpen())) {
-            // The old connection may not have noticed it is dead; its name and rooms are freed now, before we join.
-            holder.client().close(CLOSE_REPLACED, "replaced");
+            // The old connection may not have noticed it is dead; its name and rooms are freed now, before we join,
+            // and before it closes, so that it is still in its rooms to be seen leaving them.
             depart(holder);
+            holder.client().close(CLOSE_REPLACED, "replaced");
         } else if (holder == null && takeOver && broker.lookupName(key).isPresent()) {
             broker.kick(key, CLOSE_REPLACED, "replaced"); // held on another node
         }
@@ -439,11 +442,8 @@ public final class ChatService implements ClientHandler {
         if (!session.isLoggedIn()) {
             return;
         }
-        for (Room room : session.client().rooms()) {
-            ChatRoom chatRoom = rooms.find(room.name());
-            if (chatRoom != null && chatRoom.room() == room) {
-                leave(session, chatRoom, null);
-            }
+        for (ChatRoom chatRoom : session.rooms()) { // its own list: the hub may be emptying the client's already
+            leave(session, chatRoom, null);
         }
         departName(session);
     }
@@ -490,7 +490,7 @@ public final class ChatService implements ClientHandler {
                 if (r.isRemoved()) {
                     return JoinOutcome.RETRY; // emptied and forgotten since we looked it up
                 }
-                boolean added = tx.join(client);
+                boolean added = !session.hasDeparted() && tx.join(client); // kicked or replaced meanwhile: no join
                 if (!added && !r.room().contains(client)) {
                     // the client is closing; don't leave an empty room behind
                     return rooms.removeIfAbandoned(r, now) ? JoinOutcome.CLOSED_AND_REMOVED : JoinOutcome.CLOSED;
@@ -500,6 +500,9 @@ public final class ChatService implements ClientHandler {
                         ? r.historySince(epoch, since) : new ChatRoom.Recovery(List.of(), null);
                 tx.send(client, encode(Replies.joined(room, r.epoch(), members.names(), members.total(), recovery.history(),
                         recovery.recovered(), ref)));
+                if (added) {
+                    session.joined(r);
+                }
                 return added ? JoinOutcome.JOINED : JoinOutcome.ALREADY_IN;
             });
         } while (outcome == JoinOutcome.RETRY);
@@ -519,34 +522,31 @@ public final class ChatService implements ClientHandler {
      */
     private boolean leave(Session session, ChatRoom chatRoom, String ref) {
         Client client = session.client();
-        if (!chatRoom.room().contains(client)) {
+        // The presence record is the chat's own: a closing client may be out of the hub's room already.
+        boolean present = broker.removeMember(chatRoom.name(), session.member());
+        if (!present && !chatRoom.room().contains(client)) {
             return false;
         }
         boolean reply = client.isOpen() && !session.hasDeparted();
         session.forgetTyping(chatRoom.name());
-        if (broker.removeMember(chatRoom.name(), session.member())
-                && broker.memberCount(chatRoom.name()) < config.presenceMaxMembers()) {
+        session.left(chatRoom);
+        if (present && broker.memberCount(chatRoom.name()) < config.presenceMaxMembers()) {
             broker.publishEphemeral(new Ephemeral.Presence(chatRoom.name(), session.name(), false));
         }
         long now = clock.millis();
-        boolean[] removed = {false};
-        boolean left = chatRoom.room().atomically(tx -> {
-            if (!tx.leave(client)) {
-                return false;
-            }
-            if (reply) {
+        boolean removed = chatRoom.room().atomically(tx -> {
+            if (tx.leave(client) && reply) {
                 tx.send(client, encode(Replies.left(chatRoom.name(), ref)));
             }
             if (tx.members().isEmpty()) {
                 chatRoom.touch(now); // an empty room's expiry counts from its last message or its last member
             }
-            removed[0] = rooms.removeIfAbandoned(chatRoom, now);
-            return true;
+            return rooms.removeIfAbandoned(chatRoom, now);
         });
-        if (removed[0]) {
+        if (removed) {
             rooms.closeInBroker(chatRoom);
         }
-        return left;
+        return true;
     }
 
     /** A room this call brought to life gets its past from the application's history source. */
@@ -731,6 +731,10 @@ public final class ChatService implements ClientHandler {
             byte[] json = Replies.message(m, null, null);
             long now = clock.millis();
             chatRoom.room().atomically(tx -> {
+                if (!chatRoom.isOpened()) {
+                    chatRoom.early(m.seq(), json); // openRoom has not returned yet: nobody here can be in the room
+                    return null;
+                }
                 if (!m.epoch().equals(chatRoom.epoch())) {
                     chatRoom.reset(m.epoch(), m.seq() - 1);
                 }
@@ -782,8 +786,8 @@ public final class ChatService implements ClientHandler {
         public void onKick(String key, int code, String reason) {
             Session target = online.get(key);
             if (target != null) {
+                depart(target); // first, while it is still in its rooms: the others see it leave
                 target.client().close(code, reason);
-                depart(target);
             }
         }
 

@@ -3,7 +3,6 @@ package dev.chatengine.engine.chat;
 import dev.chatengine.engine.Client;
 import dev.chatengine.engine.chat.spi.Member;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,8 +24,10 @@ final class Session {
     private volatile String name;
     private volatile Member member;
     private volatile String resumeToken;
-    /** Last typing event forwarded, per room; read pump only. */
-    private final Map<String, Long> typingSent = new HashMap<>();
+    /** The rooms it joined and has not left, so that its departure does not depend on the hub's view. */
+    private final java.util.Set<ChatRoom> rooms = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Last typing event forwarded, per room: the read pump adds, a leave (possibly on another thread) removes. */
+    private final Map<String, Long> typingSent = new java.util.concurrent.ConcurrentHashMap<>();
     /** Whisper bucket per recipient key; read pump only. */
     private final LinkedHashMap<String, RateLimiter> pairLimiters = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -85,6 +86,19 @@ final class Session {
 
     void resumeToken(String token) {
         this.resumeToken = token;
+    }
+
+    void joined(ChatRoom room) {
+        rooms.add(room);
+    }
+
+    void left(ChatRoom room) {
+        rooms.remove(room);
+    }
+
+    /** A snapshot of the rooms it is in. */
+    java.util.List<ChatRoom> rooms() {
+        return java.util.List.copyOf(rooms);
     }
 
     /** True the first time: the caller then takes the client out of its rooms and frees its name. */

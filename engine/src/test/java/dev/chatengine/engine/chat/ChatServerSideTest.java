@@ -318,6 +318,43 @@ class ChatServerSideTest {
     }
 
     @Test
+    void ofConcurrentLoginsOfOneNameExactlyOneWins() throws InterruptedException {
+        start();
+        List<TestPeer> peers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            peers.add(peer());
+        }
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> senders = new ArrayList<>();
+        for (TestPeer p : peers) {
+            senders.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                p.send("{\"type\":\"login\",\"name\":\"" + (p == peers.getFirst() ? "alice" : "ALICE") + "\"}");
+            }));
+        }
+        go.countDown();
+        for (Thread t : senders) {
+            t.join();
+        }
+        int welcomes = 0;
+        for (TestPeer p : peers) {
+            String first = p.next();
+            if (first.startsWith("{\"type\":\"welcome\"")) {
+                welcomes++;
+                p.next("joined");
+            } else {
+                assertThat(first).contains("\"code\":\"name_taken\"");
+            }
+        }
+        assertThat(welcomes).isEqualTo(1);
+        assertThat(chat.online()).hasSize(1);
+    }
+
+    @Test
     void aNameIsFreeAsSoonAsItsConnectionStartsClosing() {
         start();
         TestPeer alice = peer();

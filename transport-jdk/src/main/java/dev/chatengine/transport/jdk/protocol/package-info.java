@@ -11,5 +11,14 @@
  * {@link dev.chatengine.transport.jdk.protocol.Masking} and
  * {@link dev.chatengine.transport.jdk.protocol.Utf8Validator} are the two hot loops, public so that
  * benchmarks can compare them with their plain alternatives.
+ *
+ * <p>permessage-deflate (RFC 7692): {@link dev.chatengine.transport.jdk.protocol.DeflateNegotiation}
+ * answers the client's offers under a {@link dev.chatengine.transport.jdk.protocol.DeflateConfig}
+ * and gives the agreed {@link dev.chatengine.transport.jdk.protocol.DeflateParameters}; the decoder
+ * inflates compressed messages within the size limit; the
+ * {@link dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder} makes
+ * {@link dev.chatengine.transport.jdk.protocol.CompressibleMessage}s, compressed at most once and
+ * shared, and a {@link dev.chatengine.transport.jdk.protocol.DeflateSender} picks the form each
+ * connection sends.
  */
 package dev.chatengine.transport.jdk.protocol;

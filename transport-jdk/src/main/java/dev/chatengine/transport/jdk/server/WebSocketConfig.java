@@ -86,6 +86,12 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
                 tcpNoDelay, handshakeHook, ConnectionGate.create(limits), deflate);
     }
 
+    /** This config with another {@link #maxMessageBytes} (for a command line that sets only that). */
+    public WebSocketConfig withMaxMessageBytes(int maxMessageBytes) {
+        return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector, readBufferBytes,
+                tcpNoDelay, handshakeHook, connectionGate, deflate);
+    }
+
     /** A builder holding the defaults. */
     public static Builder builder() {
         return new Builder();

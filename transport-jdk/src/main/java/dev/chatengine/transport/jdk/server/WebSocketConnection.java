@@ -136,6 +136,8 @@ public final class WebSocketConnection implements Connection {
     // Read pump only (guarded by readLock).
     private ByteBuffer readBuffer; // in read mode between calls
     private boolean lastReadFilledBuffer;
+    /** Reads since {@link #readNext} last produced an event: above 0 the peer is in the middle of a frame. */
+    private int readsSinceEvent;
     private Inbound.Closed terminal;
 
     WebSocketConnection(Wire wire, WebSocketConfig config, byte[] pipelined, String remoteAddress, URI requestUri,
@@ -179,6 +181,9 @@ public final class WebSocketConnection implements Connection {
         try {
             while (true) {
                 ReadEvent event = decoder.next(readBuffer);
+                if (event != null) {
+                    readsSinceEvent = 0;
+                }
                 if (event == null) {
                     if (!fill()) {
                         return end(finish("end of stream", null));
@@ -297,13 +302,16 @@ public final class WebSocketConnection implements Connection {
 
     /**
      * Makes room in the read buffer and reads once. The buffer shrinks back to the idle size when all
-     * was consumed and the last read did not fill it; it grows when a read filled it (more is coming)
-     * or when the decoder needs more bytes than it holds.
+     * was consumed, the last read did not fill it, and an event has just been decoded (so that an
+     * idle connection blocks in its read holding only the small buffer); it grows when a read filled
+     * it (more is coming) or when the decoder needs more bytes than it holds. Inside a large frame
+     * that arrives in small pieces (Autobahn 9.5/9.6) it keeps its size: shrinking and growing again
+     * on alternate reads cost an allocation and a copy per read.
      */
     private boolean fill() throws IOException {
         ByteBuffer buffer = readBuffer.compact();
         int idle = WebSocketConfig.IDLE_READ_BUFFER_BYTES;
-        if (buffer.position() == 0 && !lastReadFilledBuffer && buffer.capacity() > idle) {
+        if (buffer.position() == 0 && !lastReadFilledBuffer && buffer.capacity() > idle && readsSinceEvent == 0) {
             buffer = ByteBuffer.allocate(idle);
         } else if (!buffer.hasRemaining()) {
             int limit = config.maxMessageBytes() + MAX_FRAME_HEADER_BYTES;
@@ -322,6 +330,7 @@ public final class WebSocketConnection implements Connection {
             buffer.flip();
         }
         lastReadFilledBuffer = buffer.limit() == buffer.capacity();
+        readsSinceEvent++;
         return n >= 0;
     }
 

@@ -36,9 +36,10 @@ class DeflateSenderTest {
         return MessageDeflater.compressedFrame(deflater, Opcode.TEXT, data, 0, data.length, Integer.MAX_VALUE - 8);
     }
 
-    @Test
-    void helloCompressesToTheRfcBytes() {
-        java.util.zip.Deflater deflater = new java.util.zip.Deflater(WebSocketMessageEncoder.DEFAULT_COMPRESSION_LEVEL, true);
+    @ParameterizedTest(name = "level {0}")
+    @ValueSource(ints = {1, 6, 9})
+    void helloCompressesToTheRfcBytes(int level) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(level, true);
         assertThat(compressed(deflater, "Hello")).isEqualTo(hex("c1 07 f2 48 cd c9 c9 07 00")); // RFC 7692 7.2.3.1
         // 7 bytes for 5: a sender picks the plain frame instead, which RFC 7692 allows for any message.
         assertThat(new DeflateSender(NO_TAKEOVER, EVERYTHING).select(encoder.text("Hello")).wireBytes())
@@ -46,9 +47,10 @@ class DeflateSenderTest {
         deflater.end();
     }
 
-    @Test
-    void contextTakeoverSharesTheWindowAsTheRfcShows() throws ProtocolException {
-        java.util.zip.Deflater deflater = new java.util.zip.Deflater(WebSocketMessageEncoder.DEFAULT_COMPRESSION_LEVEL, true);
+    @ParameterizedTest(name = "level {0}")
+    @ValueSource(ints = {1, 6, 9})
+    void contextTakeoverSharesTheWindowAsTheRfcShows(int level) throws ProtocolException {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(level, true);
         byte[] first = compressed(deflater, "Hello");
         byte[] second = compressed(deflater, "Hello");
         deflater.end();

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A session keeps only what it needs of its handshake: with a 378 KB URI (issue 8: it cost 1.1 MB
  * for the life of the connection), the request's URI, headers and request line become unreachable
- * while the session runs, and twenty such sessions hold a few KB each. Needs {@code HttpServer}'s
- * default head cap (380 KiB) in this JVM, which nothing in this test execution lowers.
+ * while the session runs, and twenty such sessions hold no more than twenty with a short URI. Runs in
+ * a JVM of its own (the {@code handshake-memory} execution) whose {@code HttpServer} head cap is 1 MiB.
  */
 class HandshakeMemoryTest {
 
