@@ -327,6 +327,8 @@ class ChatPageFeaturesBrowserTest {
         amy.say("/w bo11 hello there");
         amy.waitFor(d -> presence(amy, "bo11").equals("online"));
         bo.driver.get("about:blank");
+        // leaving the page ends bo's session at once (not at the server's 60 s ping timeout)
+        amy.waitFor(d -> !server.chat().online().contains("bo11"));
         amy.waitFor(d -> presence(amy, "bo11").equals("offline"));
         assertThat(amy.text(By.id("conversation-subtitle"))).contains("offline");
     }

@@ -1571,7 +1571,20 @@
       flush();
     }
   });
-  window.addEventListener('pagehide', saveNow);
+  window.addEventListener('pagehide', () => {
+    saveNow();
+    // Leaving the page, or going into the back/forward cache (where Chromium keeps the socket open):
+    // say goodbye now, so that the others see this person leave at once, not at the server's ping timeout.
+    // A reload comes back with the resume token saved above.
+    if (state.socket) {
+      const s = state.socket;
+      state.socket = null;
+      s.close(1000, 'page closed');
+    }
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted && state.everLoggedIn && !state.socket) connect(); // back from the cache
+  });
 
   el.retryButton.addEventListener('click', () => connect());
   el.menuButton.addEventListener('click', () => {

@@ -339,8 +339,10 @@ class ChatLimitsTest {
         alice.next("joined");
         alice.send("{\"type\":\"leave\",\"room\":\"brief\"}");
         alice.next("left");
-        bob.assertNothingMoreIn("lobby");
+        // alice's sync first: once her read pump has answered it, it has finished the leave, whose "gone"
+        // it sent to everyone after her "left"; so bob's sync reply comes after his "gone"
         alice.assertNothingMoreIn("lobby");
+        bob.assertNothingMoreIn("lobby");
         assertThat(bob.roomEvents).containsExactly("{\"type\":\"room\",\"room\":\"brief\",\"event\":\"created\"}",
                 "{\"type\":\"room\",\"room\":\"brief\",\"event\":\"gone\"}");
         assertThat(alice.roomEvents).contains("{\"type\":\"room\",\"room\":\"lobby\",\"event\":\"created\"}")
