@@ -11,8 +11,8 @@ import java.util.Objects;
  *
  * <p>Immutable. The codes an application may send are those of RFC 6455 section 7.4 that make sense
  * for a server to choose on purpose: {@value #NORMAL} (done), {@value #GOING_AWAY} (going away),
- * {@value #POLICY_VIOLATION} (policy), {@value #INTERNAL_ERROR} (server error), {@value #TRY_AGAIN_LATER}
- * (try again later), and the private-use range {@value #MIN_PRIVATE_CODE}-{@value #MAX_PRIVATE_CODE}
+ * {@value #POLICY_VIOLATION} (policy), {@value #INTERNAL_ERROR} (server error), {@value #SERVICE_RESTART}
+ * (service restart: reconnect), {@value #TRY_AGAIN_LATER} (try again later), and the private-use range {@value #MIN_PRIVATE_CODE}-{@value #MAX_PRIVATE_CODE}
  * for the application's own meanings (for example 4000 "replaced", 4001 "kicked"). Codes of the
  * protocol's own failures (1002, 1003, 1007, 1009, ...) are the transport's to send, and 1005, 1006
  * and 1015 never go on the wire.
@@ -31,6 +31,8 @@ public record ApplicationClose(int code, String reason) {
     public static final int POLICY_VIOLATION = 1008;
     /** 1011: the server met an unexpected condition. */
     public static final int INTERNAL_ERROR = 1011;
+    /** 1012: the service is restarting (or a part of it was reset); the client should reconnect. */
+    public static final int SERVICE_RESTART = 1012;
     /** 1013: try again later (overload). */
     public static final int TRY_AGAIN_LATER = 1013;
     /** The first code of the range RFC 6455 leaves to private use by applications. */
@@ -51,7 +53,7 @@ public record ApplicationClose(int code, String reason) {
         Objects.requireNonNull(reason, "reason");
         if (!isAllowedCode(code)) {
             throw new IllegalArgumentException("close code " + code + " is not one an application may send: use 1000, 1001,"
-                    + " 1008, 1011, 1013 or " + MIN_PRIVATE_CODE + "-" + MAX_PRIVATE_CODE);
+                    + " 1008, 1011, 1012, 1013 or " + MIN_PRIVATE_CODE + "-" + MAX_PRIVATE_CODE);
         }
         int bytes = reason.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_REASON_BYTES) {
@@ -63,6 +65,6 @@ public record ApplicationClose(int code, String reason) {
     /** True for the codes {@link Client#close(int, String)} accepts; see the class comment. */
     public static boolean isAllowedCode(int code) {
         return code == NORMAL || code == GOING_AWAY || code == POLICY_VIOLATION || code == INTERNAL_ERROR
-                || code == TRY_AGAIN_LATER || (code >= MIN_PRIVATE_CODE && code <= MAX_PRIVATE_CODE);
+                || code == SERVICE_RESTART || code == TRY_AGAIN_LATER || (code >= MIN_PRIVATE_CODE && code <= MAX_PRIVATE_CODE);
     }
 }

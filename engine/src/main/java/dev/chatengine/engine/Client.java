@@ -204,7 +204,7 @@ public final class Client {
      * client.close(4000, "replaced");   // the user logged in elsewhere
      * }</pre>
      *
-     * @param code   1000, 1001, 1008, 1011, 1013 or 4000-4999 (see {@link ApplicationClose})
+     * @param code   1000, 1001, 1008, 1011, 1012, 1013 or 4000-4999 (see {@link ApplicationClose})
      * @param reason at most 123 bytes of UTF-8; may be empty
      * @throws IllegalArgumentException when the code or the reason is not allowed
      */

@@ -145,6 +145,8 @@ class ClusterFailureTest {
         eventually("both nodes ready again", () -> a.broker.isReady() && b.broker.isReady());
         // Redis lost the room: each node resets it and closes its members so that they rejoin and learn it.
         eventually("alice and bob closed to rejoin", () -> alice.connection.closedWith() != null && bob.connection.closedWith() != null);
+        assertThat(alice.connection.applicationClose().code()).as("service restart: reconnect and rejoin").isEqualTo(1012);
+        assertThat(bob.connection.applicationClose().code()).isEqualTo(1012);
         Peer carol = b.connect();
         carol.login("carol");
         carol.send("{\"type\":\"join\",\"room\":\"r\",\"since\":1,\"epoch\":\"" + epoch + "\"}");
@@ -188,6 +190,7 @@ class ClusterFailureTest {
         }
         if (got.size() < total) {
             assertThat(b.broker.metrics().resets()).isPositive();
+            assertThat(bob.connection.applicationClose().code()).isEqualTo(1012);
         }
         // And the room goes on for b's clients after they rejoin.
         Peer carol = b.connect();

@@ -1,5 +1,6 @@
 package dev.chatengine.cluster.redis;
 
+import dev.chatengine.engine.chat.ChatHooks;
 import dev.chatengine.testing.ChatTestClient.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +10,7 @@ import redis.clients.jedis.Jedis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +47,41 @@ class TwoNodeChatTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void applicationListenersHearEachMessageOnceOnTheNodeThatAcceptedIt() {
+        List<String> heardOnA = new CopyOnWriteArrayList<>();
+        List<String> heardOnB = new CopyOnWriteArrayList<>();
+        try (Node la = listening("la", heardOnA); Node lb = listening("lb", heardOnB)) {
+            Peer alice = la.connect();
+            alice.login("alice");
+            alice.join("heard");
+            Peer bob = lb.connect();
+            bob.login("bob");
+            bob.join("heard");
+            for (int i = 1; i <= 3; i++) {
+                alice.say("heard", "a" + i);
+            }
+            bob.say("heard", "b1");
+            bob.say("heard", "b2");
+            la.chat.announce("heard", "system", "notice");
+            alice.awaitAll("message", 6);
+            bob.awaitAll("message", 6);
+            // each read pump answers in order: once the rooms reply is back, its sender's listener calls are done
+            alice.send("{\"type\":\"rooms\"}");
+            alice.next("rooms");
+            bob.send("{\"type\":\"rooms\"}");
+            bob.next("rooms");
+            assertThat(heardOnA).containsExactlyInAnyOrder("alice:a1", "alice:a2", "alice:a3", "system:notice");
+            assertThat(heardOnA).filteredOn(h -> h.startsWith("alice:")).containsExactly("alice:a1", "alice:a2", "alice:a3");
+            assertThat(heardOnB).containsExactly("bob:b1", "bob:b2");
+        }
+    }
+
+    private static Node listening(String id, List<String> heard) {
+        return new Node(Node.fast(REDIS.uri(), id).build(), chat -> chat.hooks(ChatHooks.builder()
+                .listener(m -> heard.add(m.message().from() + ":" + m.message().text())).build()));
     }
 
     @Test

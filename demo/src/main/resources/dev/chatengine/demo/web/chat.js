@@ -61,7 +61,7 @@
       case 1008: return 'The server dropped this page' + (reason ? ' (' + reason + ').' : '.');
       case 1009: return 'The server refused a message that was too big.';
       case 1011: return 'The server ran into an error.';
-      case 1012: return 'The server is restarting.';
+      case 1012: return 'The server restarted part of the chat.';
       case 1013: return 'The server is busy right now.';
       case 4000: return 'You opened this chat in another tab or window, so it stopped here.';
       case 4001: return 'The server removed you from the chat' + (reason && reason !== 'kicked' ? ' (' + reason + ').' : '.');

@@ -1,5 +1,6 @@
 package dev.chatengine.engine.chat;
 
+import dev.chatengine.engine.ApplicationClose;
 import dev.chatengine.engine.Client;
 import dev.chatengine.engine.ClientHandler;
 import dev.chatengine.engine.DisconnectReason;
@@ -78,8 +79,11 @@ public final class ChatService implements ClientHandler {
     public static final int CLOSE_REPLACED = 4000;
     /** Close code of a connection closed by {@link #kick}. */
     public static final int CLOSE_KICKED = 4001;
-    /** Close code (try again later) of the members of a room whose history the broker lost. */
-    private static final int CLOSE_ROOM_RESET = 1013;
+    /**
+     * Close code (1012, service restart) of the members of a room whose history the broker lost: they reconnect
+     * and rejoin with {@code since}, and learn of the gap from {@code recovered:false} and the new epoch.
+     */
+    private static final int CLOSE_ROOM_RESET = ApplicationClose.SERVICE_RESTART;
     /** How often, by the service's clock, expired rooms, tokens and ids are looked for. */
     private static final long SWEEP_INTERVAL_MILLIS = 1_000;
 
