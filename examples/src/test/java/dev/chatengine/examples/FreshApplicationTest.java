@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -53,6 +56,32 @@ class FreshApplicationTest {
         List<Path> withApp = new ArrayList<>(jars);
         withApp.add(appClasses);
         javac(List.of("--module-path", path(withApp), "-d", checkClasses.toString()), sources(app.resolve("src/check/java")));
+    }
+
+    /** What {@code mvn install} puts beside each library jar: its sources and its Javadoc, of the API only. */
+    @Test
+    void eachLibraryComesWithItsSourcesAndItsJavadoc() throws IOException {
+        Map<String, String> typeOf = Map.of("engine", "dev/chatengine/engine/Hub",
+                "transport-jdk", "dev/chatengine/transport/jdk/server/ChatServer",
+                "testing", "dev/chatengine/testing/ChatTestClient");
+        for (Path jar : jars) {
+            String module = LIBRARIES[jars.indexOf(jar)];
+            String base = jar.getFileName().toString().replace(".jar", "");
+            Path sources = jar.resolveSibling(base + "-sources.jar");
+            Path javadoc = jar.resolveSibling(base + "-javadoc.jar");
+            assertThat(entries(sources)).as("sources of %s", module).contains(typeOf.get(module) + ".java");
+            List<String> pages = entries(javadoc);
+            assertThat(pages).as("javadoc of %s", module).contains("index.html")
+                    .anyMatch(p -> p.endsWith(typeOf.get(module) + ".html"));
+            assertThat(pages).as("the codec is internal: no Javadoc page of it").noneMatch(p -> p.contains("/jdk/protocol/"));
+        }
+    }
+
+    private static List<String> entries(Path jar) throws IOException {
+        assertThat(jar).isRegularFile();
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().map(ZipEntry::getName).toList();
+        }
     }
 
     @Test
