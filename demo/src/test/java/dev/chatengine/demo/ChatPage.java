@@ -4,6 +4,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebDriver;
@@ -203,6 +204,12 @@ final class ChatPage implements AutoCloseable {
 
     ExpectedCondition<Boolean> messagesInclude(String room, String... texts) {
         return d -> messageTexts(room).containsAll(List.of(texts));
+    }
+
+    /** True once {@code element} is wholly left of the viewport: a drawer that finished sliding away. */
+    static boolean offScreen(WebElement element) {
+        Rectangle r = element.getRect();
+        return r.getX() + r.getWidth() <= 0;
     }
 
     static ExpectedCondition<Boolean> textIn(By locator, String text) {

@@ -188,13 +188,13 @@ class ChatPageBrowserTest {
                 Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
         waitFor(bob, d -> d.findElement(By.id("menu-button")).isDisplayed());
         // the drawer slides off screen with a short transition once the viewport narrows: wait for it to be off
-        waitFor(bob, d -> d.findElement(By.id("sidebar")).getRect().getX() < 0);
+        waitFor(bob, d -> ChatPage.offScreen(d.findElement(By.id("sidebar"))));
         screenshot(bob, "06-phone");
         bob.findElement(By.id("menu-button")).click();
         waitFor(bob, d -> d.findElement(By.id("sidebar")).getRect().getX() == 0);
         screenshot(bob, "07-phone-sidebar");
         clickNav(bob, "#my-rooms", "#lobby"); // choosing a room closes the drawer
-        waitFor(bob, d -> d.findElement(By.id("sidebar")).getRect().getX() < 0);
+        waitFor(bob, d -> ChatPage.offScreen(d.findElement(By.id("sidebar"))));
         screenshot(alice, "08-laptop");
     }
 

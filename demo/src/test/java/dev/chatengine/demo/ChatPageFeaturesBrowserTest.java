@@ -316,6 +316,15 @@ class ChatPageFeaturesBrowserTest {
         assertThat(older).isPositive();
         assertThat((String) sequence.get(older - 1)).startsWith("day:").isNotEqualTo("day:Today").isNotEqualTo("day:Yesterday");
         assertThat(sequence.get(today - 1)).isEqualTo("day:Today");
+        // The sender's page: its pending copies were dated too; once the server's copies replaced them,
+        // one separator per day is left, each over a message (the restart screenshot had two "Today" in a row).
+        bo.waitFor(bo.messagesInclude("dates10", "three days ago", "today"));
+        bo.waitFor(d -> d.findElements(By.cssSelector("#messages li.msg.pending")).isEmpty());
+        Object shape = bo.js("""
+                return [...document.querySelectorAll('#messages > li')]
+                  .filter(li => li.matches('.day-separator') || li.matches('.msg'))
+                  .map(li => li.matches('.day-separator') ? 'day' : 'msg').join(',');""");
+        assertThat(shape).isEqualTo("day,msg,day,msg");
     }
 
     /** Missing 11: a whisper partner's online status, which changes when they leave. */

@@ -146,7 +146,7 @@ class ChatPageLookBrowserTest {
 
             cy.viewport(390, 844, true);
             cy.waitFor(d -> d.findElement(By.id("menu-button")).isDisplayed());
-            cy.waitFor(d -> d.findElement(By.id("sidebar")).getRect().getX() < 0);
+            cy.waitFor(d -> ChatPage.offScreen(d.findElement(By.id("sidebar"))));
             cy.screenshot("phone-" + scheme);
             assertThat(offenders(cy, CONTRAST_OFFENDERS)).as("contrast below 4.5:1, phone " + scheme).isEmpty();
             assertThat(offenders(cy, SMALL_TARGETS)).as("touch targets below 44 px, phone " + scheme).isEmpty();
@@ -158,7 +158,7 @@ class ChatPageLookBrowserTest {
             assertThat(offenders(cy, SMALL_TARGETS)).as("touch targets below 44 px, phone drawer " + scheme).isEmpty();
             // A tap on the dimmed page beside the drawer closes it.
             new Actions(cy.driver).moveToLocation(380, 420).click().perform();
-            cy.waitFor(d -> d.findElement(By.id("sidebar")).getRect().getX() < 0);
+            cy.waitFor(d -> ChatPage.offScreen(d.findElement(By.id("sidebar"))));
         }
         cy.colorScheme("light");
         cy.viewport(1440, 900, false);

@@ -377,8 +377,22 @@
     c.entries.splice(i, 1);
     if (c.key === state.current) {
       const n = entryNodes.get(entry);
-      if (n) n.remove();
+      if (n) {
+        let before = n.previousElementSibling;
+        while (before && !before.matches('.day-separator, .msg')) before = before.previousElementSibling;
+        n.remove();
+        if (before && before.matches('.day-separator')) dropIfDatesNothing(before);
+      }
     }
+  }
+
+  // A date separator whose day has no message left under it (the pending copy it dated was replaced by
+  // the server's, which brings its own separator when due) would stand twice: remove it.
+  function dropIfDatesNothing(separator) {
+    for (let n = separator.nextElementSibling; n && !n.matches('.day-separator'); n = n.nextElementSibling) {
+      if (n.matches('.msg')) return;
+    }
+    separator.remove();
   }
 
   // ---- the message list: batched appends (a burst costs one layout per frame) ----
