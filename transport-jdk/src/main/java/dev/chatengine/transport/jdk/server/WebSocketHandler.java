@@ -98,6 +98,12 @@ public final class WebSocketHandler implements HttpHandler {
     private final WebSocketConfig config;
     private final Consumer<? super WebSocketConnection> onConnection;
     private final Set<WebSocketConnection> sessions = ConcurrentHashMap.newKeySet();
+    /**
+     * Session threads that have not ended: counted from before the 101 is written,
+     * so that {@link #closeAll} cannot return between a client's 101 and its session's registration.
+     * Guarded by {@link #sessionEnded}.
+     */
+    private int sessionThreads;
     /** Notified when a session ends, for {@link #closeAll}. */
     private final Object sessionEnded = new Object();
     private volatile boolean shuttingDown;
@@ -234,7 +240,7 @@ public final class WebSocketHandler implements HttpHandler {
     private boolean awaitNoSessions(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (sessionEnded) {
-            while (!sessions.isEmpty()) {
+            while (!sessions.isEmpty() || sessionThreads > 0) {
                 long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
                 if (leftMillis <= 0) {
                     return false;
@@ -252,6 +258,9 @@ public final class WebSocketHandler implements HttpHandler {
 
     private void runSession(HttpExchange exchange, UpgradeCheck.Accept accept, HandshakeDecision.Accept identity,
                             ConnectionGate.Admitted admitted) {
+        synchronized (sessionEnded) {
+            sessionThreads++;
+        }
         WebSocketConnection connection = null;
         try {
             connection = upgrade(exchange, accept, identity, admitted);
@@ -278,9 +287,10 @@ public final class WebSocketHandler implements HttpHandler {
             if (connection != null) {
                 connection.abort();
                 sessions.remove(connection);
-                synchronized (sessionEnded) {
-                    sessionEnded.notifyAll();
-                }
+            }
+            synchronized (sessionEnded) {
+                sessionThreads--;
+                sessionEnded.notifyAll();
             }
             try {
                 JdkExchangeTakeover.release(exchange);
