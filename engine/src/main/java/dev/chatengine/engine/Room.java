@@ -88,13 +88,15 @@ public final class Room {
     }
 
     /**
-     * This room's broadcasts that some member's send queue still holds, each counted once however
-     * many queues hold it: how far the room's slowest members lag behind its broadcasters. A sender
+     * This room's broadcasts not yet written to every member: those accepted and not yet fanned out
+     * (another thread may be fanning out the room, so a broadcast can return before its message is
+     * in any queue) and those some member's send queue still holds, each counted once however many
+     * queues hold it: how far the room's slowest members lag behind its broadcasters. A sender
      * may read its client more slowly while this is high (the demo's {@code /ws/raw} does), so that
      * one flooding client cannot fill every reader's queue. A moment's view; cheap.
      */
     public int queuedBroadcasts() {
-        return Math.max(0, queuedBroadcasts.get());
+        return Math.max(0, pendingDeliveries.get()) + Math.max(0, queuedBroadcasts.get());
     }
 
     /** The number of members now. */

@@ -207,6 +207,33 @@ class RoomTest {
         }
     }
 
+    /**
+     * A broadcast another thread has yet to fan out already counts as lagging: a flooder whose
+     * messages another sender's fan-out takes along must be paced as well ({@code /ws/raw}).
+     */
+    @Test
+    void aBroadcastNotYetFannedOutCountsAsQueued() throws Exception {
+        TestHub t = hub(HubConfig.defaults());
+        Room room = t.hub().room("r");
+        Peer a = t.connect();
+        room.join(a.client());
+        CountDownLatch accepted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = Thread.ofVirtual().start(() -> room.atomically(tx -> {
+            tx.broadcast(ENCODER.text("held"));
+            accepted.countDown();
+            awaitLatch(release); // the fan-out runs only when the body returns
+            return null;
+        }));
+        awaitLatch(accepted);
+        assertThat(room.queuedBroadcasts()).as("accepted, not yet in any queue").isEqualTo(1);
+        assertThat(a.connection().received()).isEmpty();
+        release.countDown();
+        holder.join();
+        assertThat(a.connection().awaitReceived(1, Await.PATIENCE)).containsExactly("held");
+        Await.until("the message has left the queue", () -> room.queuedBroadcasts() == 0);
+    }
+
     @Test
     void aTransactionIsValidOnlyInsideItsBody() {
         TestHub t = hub(HubConfig.defaults());
