@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>healthy raw traffic ({@link RawClients}): {@code --healthy} clients of {@code /ws/raw} (1,000 by
  *       default), of which {@code --senders} send numbered messages at {@code --rate} a second each;</li>
+ *   <li>healthy chat ({@link ChatClients}): {@code --chat} users of {@code /ws} (200 by default) in
+ *       {@code --chat-rooms} rooms, each saying numbered texts at {@code --chat-rate} a second;</li>
  *   <li>churn and slow readers on {@code /ws/raw} ({@link RawFaults}): {@code --churn} connections a
  *       second that upgrade and close, {@code --slow} clients that never read;</li>
  *   <li>attack waves every {@code --attack-every}: on HTTP ({@link HttpAttacks}: stalled and oversize
@@ -17,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Every healthy client checks it receives every message meant for it exactly once and in order. The run
  * reports the server's heap after a full GC, threads, file descriptors and RSS at the start and at the
- * end, the healthy messages and losses, and what the attacks saw. Run:
+ * end, the healthy messages, deliveries and losses, and what the attacks saw. Run:
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.chatengine.bench.soak.SoakRun --duration 10m
  * }</pre>
@@ -32,9 +34,11 @@ public final class SoakRun {
     private static final Duration AFTERMATH = Duration.ofSeconds(3);
 
     /** The run's settings; see the class comment. */
-    record Options(Duration duration, int healthy, int senders, double rate, int churn, int slow, Duration attackEvery, String heap) {
+    record Options(Duration duration, int healthy, int senders, double rate, int chat, int chatRooms, double chatRate,
+                   int churn, int slow, Duration attackEvery, String heap) {
 
-        static final String USAGE = "--duration 10m --healthy 1000 --senders 10 --rate 2 --churn 10 --slow 20 --attack-every 60s --heap 512m";
+        static final String USAGE = "--duration 10m --healthy 1000 --senders 10 --rate 2 --chat 200 --chat-rooms 4"
+                + " --chat-rate 0.5 --churn 10 --slow 20 --attack-every 60s --heap 512m";
 
         static Options parse(String... args) {
             if (args.length % 2 != 0) {
@@ -44,6 +48,9 @@ public final class SoakRun {
             int healthy = 1000;
             int senders = 10;
             double rate = 2;
+            int chat = 200;
+            int chatRooms = 4;
+            double chatRate = 0.5;
             int churn = 10;
             int slow = 20;
             Duration attackEvery = Duration.ofSeconds(60);
@@ -55,6 +62,9 @@ public final class SoakRun {
                     case "--healthy" -> healthy = Integer.parseInt(value);
                     case "--senders" -> senders = Integer.parseInt(value);
                     case "--rate" -> rate = Double.parseDouble(value);
+                    case "--chat" -> chat = Integer.parseInt(value);
+                    case "--chat-rooms" -> chatRooms = Integer.parseInt(value);
+                    case "--chat-rate" -> chatRate = Double.parseDouble(value);
                     case "--churn" -> churn = Integer.parseInt(value);
                     case "--slow" -> slow = Integer.parseInt(value);
                     case "--attack-every" -> attackEvery = duration(value);
@@ -62,10 +72,11 @@ public final class SoakRun {
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (" + USAGE + ")");
                 }
             }
-            if (healthy < 1) {
-                throw new IllegalArgumentException("--healthy needs at least 1 client");
+            if (chat < 1 || healthy < 1) {
+                throw new IllegalArgumentException("--chat and --healthy need at least 1 client");
             }
-            return new Options(duration, healthy, Math.min(senders, healthy), rate, churn, slow, attackEvery, heap);
+            return new Options(duration, healthy, Math.min(senders, healthy), rate, chat, chatRooms, chatRate, churn,
+                    slow, attackEvery, heap);
         }
 
         private static Duration duration(String text) {
@@ -85,11 +96,11 @@ public final class SoakRun {
     }
 
     /** The outcome, for the smoke test and the exit code. */
-    record Result(ServerProcess.Snapshot start, ServerProcess.Snapshot end, boolean alive, Healthy raw,
-                  long attackConnections, long attacksCut, long answered431, long answered429, long churned,
-                  long slowOpened) {
+    record Result(ServerProcess.Snapshot start, ServerProcess.Snapshot end, boolean alive, Healthy raw, Healthy chat,
+                  long chatDelivered, long chatErrors, long attackConnections, long attacksCut, long answered431,
+                  long answered429, long churned, long slowOpened) {
         boolean ok() {
-            return raw.lost() == 0 && raw.dropped() == 0 && alive;
+            return raw.lost() == 0 && raw.dropped() == 0 && chat.lost() == 0 && chat.dropped() == 0 && alive;
         }
     }
 
@@ -112,13 +123,17 @@ public final class SoakRun {
             int port = server.port();
             RawClients raw = new RawClients(options.healthy(), options.senders(), options.rate(), out);
             raw.connect(port);
+            ChatClients chat = new ChatClients(options.chat(), options.chatRooms(), options.chatRate(), out);
+            chat.connect(port);
             Thread.sleep(SETTLE.toMillis());
             ServerProcess.Snapshot start = server.snapshot();
-            out.println("soak: start: " + start + "; " + raw.connected() + " healthy raw clients");
+            out.println("soak: start: " + start + "; " + raw.connected() + " healthy raw clients, " + chat.connected()
+                    + " healthy chat users");
 
             RawFaults faults = new RawFaults(port, options.churn(), options.slow());
             HttpAttacks httpAttacks = new HttpAttacks(port, options.attackEvery());
             raw.start();
+            chat.start();
             faults.start();
             httpAttacks.start();
 
@@ -129,25 +144,32 @@ public final class SoakRun {
                 Thread.sleep(200);
                 if (System.nanoTime() > nextProgress) {
                     nextProgress += PROGRESS_EVERY.toNanos();
-                    out.printf("soak: %ds: raw sent %d, attack connections %d (cut %d),"
+                    out.printf("soak: %ds: raw sent %d, chat sent %d (delivered %d), attack connections %d (cut %d),"
                                     + " churned %d, slow %d, RSS %.0f MiB%n",
-                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos), raw.sent(),
-                            httpAttacks.connections(), httpAttacks.cut(), faults.churned(), faults.slowOpened(), server.rssKib() / 1024.0);
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos), raw.sent(), chat.sent(),
+                            chat.delivered(), httpAttacks.connections(), httpAttacks.cut(), faults.churned(),
+                            faults.slowOpened(), server.rssKib() / 1024.0);
                 }
             }
             raw.stop();
+            chat.stop();
             faults.stop();
             httpAttacks.stop();
             long rawLost = raw.awaitDelivered(DRAIN);
+            long chatLost = chat.awaitDelivered(DRAIN);
             Healthy rawHealthy = new Healthy(raw.connected(), raw.sent(), raw.sent() * raw.connected(), rawLost,
                     raw.dropped());
+            Healthy chatHealthy = new Healthy(chat.connected(), chat.sent(), chat.expectedDeliveries(), chatLost,
+                    chat.dropped());
             boolean alive = server.isAlive();
             Thread.sleep(AFTERMATH.toMillis());
             ServerProcess.Snapshot end = server.snapshot();
-            Result result = new Result(start, end, alive, rawHealthy, httpAttacks.connections(), httpAttacks.cut(), httpAttacks.answered431(),
+            Result result = new Result(start, end, alive, rawHealthy, chatHealthy, chat.delivered(), chat.errors(),
+                    httpAttacks.connections(), httpAttacks.cut(), httpAttacks.answered431(),
                     httpAttacks.answered429(), faults.churned(), faults.slowOpened());
             report(result);
             raw.abort();
+            chat.close();
             return result;
         }
     }
@@ -156,6 +178,9 @@ public final class SoakRun {
         out.println("soak: end:   " + r.end());
         out.printf("soak: raw: %d messages sent to %d clients (%d deliveries expected), %d lost, %d clients dropped%n",
                 r.raw().sent(), r.raw().clients(), r.raw().expected(), r.raw().lost(), r.raw().dropped());
+        out.printf("soak: chat: %d messages said by %d users (%d deliveries expected, %d delivered), %d lost,"
+                        + " %d users dropped, %d error replies%n", r.chat().sent(), r.chat().clients(),
+                r.chat().expected(), r.chatDelivered(), r.chat().lost(), r.chat().dropped(), r.chatErrors());
         out.printf("soak: http attacks: connections %d (cut by the server %d), 431 answers %d, 429 answers %d;"
                         + " churned %d, slow readers %d%n", r.attackConnections(), r.attacksCut(), r.answered431(),
                 r.answered429(), r.churned(), r.slowOpened());

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A smoke run of the soak (seconds, not minutes; 100 raw clients): it runs, reports, loses nothing,
- * and every attack was answered.
+ * A smoke run of the soak (seconds, not minutes; 100 raw clients, 10 chat users): it runs, reports,
+ * loses nothing, and every attack was answered.
  */
 class SoakRunTest {
 
@@ -18,12 +18,15 @@ class SoakRunTest {
     void aShortSoakLosesNothingAndReportsBothEnds() throws Exception {
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         SoakRun.Result result = new SoakRun(SoakRun.Options.parse("--duration", "10s", "--healthy", "100",
-                "--senders", "5", "--rate", "5", "--churn", "5", "--slow", "5", "--attack-every", "5s", "--heap", "256m"),
+                "--senders", "5", "--rate", "5", "--chat", "10", "--chat-rooms", "2", "--chat-rate", "2",
+                "--churn", "5", "--slow", "5", "--attack-every", "5s", "--heap", "256m"),
                 new PrintStream(report, true, StandardCharsets.UTF_8)).run();
         String text = report.toString(StandardCharsets.UTF_8);
         System.out.print(text);
         assertThat(result.ok()).as(text).isTrue();
         assertThat(result.raw().sent()).isPositive();
+        assertThat(result.chat().sent()).isPositive();
+        assertThat(result.chatDelivered()).isEqualTo(result.chat().expected());
         assertThat(result.attackConnections()).isPositive();
         assertThat(result.attacksCut()).isEqualTo(result.attackConnections());
         assertThat(result.answered431()).isPositive();
