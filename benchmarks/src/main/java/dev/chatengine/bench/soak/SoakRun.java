@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>churn and slow readers on {@code /ws/raw} ({@link RawFaults}): {@code --churn} connections a
  *       second that upgrade and close, {@code --slow} clients that never read;</li>
  *   <li>attack waves every {@code --attack-every}: on HTTP ({@link HttpAttacks}: stalled and oversize
- *       heads, one address over its caps).</li>
+ *       heads, one address over its caps) and on the chat protocol ({@link ChatAttacks}: non-reading
+ *       spammers, room fill up to the per-address cap, a whisper flood at one healthy user, lobby login
+ *       bursts).</li>
  * </ul>
  * Every healthy client checks it receives every message meant for it exactly once and in order. The run
  * reports the server's heap after a full GC, threads, file descriptors and RSS at the start and at the
@@ -97,8 +99,9 @@ public final class SoakRun {
 
     /** The outcome, for the smoke test and the exit code. */
     record Result(ServerProcess.Snapshot start, ServerProcess.Snapshot end, boolean alive, Healthy raw, Healthy chat,
-                  long chatDelivered, long chatErrors, long attackConnections, long attacksCut, long answered431,
-                  long answered429, long churned, long slowOpened) {
+                  long chatDelivered, long chatErrors, boolean whisperTargetConnected, long attackConnections,
+                  long attacksCut, long answered431, long answered429, long churned, long slowOpened,
+                  ChatAttacks chatAttacks) {
         boolean ok() {
             return raw.lost() == 0 && raw.dropped() == 0 && chat.lost() == 0 && chat.dropped() == 0 && alive;
         }
@@ -132,10 +135,13 @@ public final class SoakRun {
 
             RawFaults faults = new RawFaults(port, options.churn(), options.slow());
             HttpAttacks httpAttacks = new HttpAttacks(port, options.attackEvery());
+            int target = 0;
+            ChatAttacks chatAttacks = new ChatAttacks(port, options.attackEvery(), ChatClients.name(target), out);
             raw.start();
             chat.start();
             faults.start();
             httpAttacks.start();
+            chatAttacks.start();
 
             long startNanos = System.nanoTime();
             long deadline = startNanos + options.duration().toNanos();
@@ -145,36 +151,39 @@ public final class SoakRun {
                 if (System.nanoTime() > nextProgress) {
                     nextProgress += PROGRESS_EVERY.toNanos();
                     out.printf("soak: %ds: raw sent %d, chat sent %d (delivered %d), attack connections %d (cut %d),"
-                                    + " churned %d, slow %d, RSS %.0f MiB%n",
+                                    + " chat attack waves %d, churned %d, slow %d, RSS %.0f MiB%n",
                             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos), raw.sent(), chat.sent(),
-                            chat.delivered(), httpAttacks.connections(), httpAttacks.cut(), faults.churned(),
-                            faults.slowOpened(), server.rssKib() / 1024.0);
+                            chat.delivered(), httpAttacks.connections(), httpAttacks.cut(), chatAttacks.waves(),
+                            faults.churned(), faults.slowOpened(), server.rssKib() / 1024.0);
                 }
             }
             raw.stop();
             chat.stop();
             faults.stop();
             httpAttacks.stop();
+            chatAttacks.stop();
             long rawLost = raw.awaitDelivered(DRAIN);
             long chatLost = chat.awaitDelivered(DRAIN);
             Healthy rawHealthy = new Healthy(raw.connected(), raw.sent(), raw.sent() * raw.connected(), rawLost,
                     raw.dropped());
             Healthy chatHealthy = new Healthy(chat.connected(), chat.sent(), chat.expectedDeliveries(), chatLost,
                     chat.dropped());
+            boolean targetConnected = chat.isConnected(target);
             boolean alive = server.isAlive();
             Thread.sleep(AFTERMATH.toMillis());
             ServerProcess.Snapshot end = server.snapshot();
             Result result = new Result(start, end, alive, rawHealthy, chatHealthy, chat.delivered(), chat.errors(),
-                    httpAttacks.connections(), httpAttacks.cut(), httpAttacks.answered431(),
-                    httpAttacks.answered429(), faults.churned(), faults.slowOpened());
-            report(result);
+                    targetConnected, httpAttacks.connections(), httpAttacks.cut(), httpAttacks.answered431(),
+                    httpAttacks.answered429(), faults.churned(), faults.slowOpened(), chatAttacks);
+            report(result, chat.directs());
             raw.abort();
             chat.close();
             return result;
         }
     }
 
-    private void report(Result r) {
+    private void report(Result r, long targetDirects) {
+        ChatAttacks c = r.chatAttacks();
         out.println("soak: end:   " + r.end());
         out.printf("soak: raw: %d messages sent to %d clients (%d deliveries expected), %d lost, %d clients dropped%n",
                 r.raw().sent(), r.raw().clients(), r.raw().expected(), r.raw().lost(), r.raw().dropped());
@@ -184,6 +193,13 @@ public final class SoakRun {
         out.printf("soak: http attacks: connections %d (cut by the server %d), 431 answers %d, 429 answers %d;"
                         + " churned %d, slow readers %d%n", r.attackConnections(), r.attacksCut(), r.answered431(),
                 r.answered429(), r.churned(), r.slowOpened());
+        out.printf("soak: chat attacks: %d waves; spam: %d frames from %d clients, %d cut by the server;"
+                        + " room fill: %s (rooms made per wave %s, in parallel %s)%n", c.waves(), c.spamFrames(),
+                c.spammers(), c.spammersCut(), c.fillAnswer(), c.fillMade(), c.parallelFillMade());
+        out.printf("soak: whisper flood: %d whispers, %d accepted, %d rate_limited, %d flooders dropped; target"
+                        + " received %d, still connected: %s; login bursts: %d logged in, %d failed%n", c.whispers(),
+                c.whispersAccepted(), c.whispersRateLimited(), c.floodersDropped(), targetDirects,
+                r.whisperTargetConnected(), c.burstLogins(), c.burstFailed());
         out.println("soak: server alive: " + r.alive() + "; " + (r.ok() ? "PASS" : "FAIL"));
     }
 }
