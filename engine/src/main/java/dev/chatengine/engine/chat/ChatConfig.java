@@ -20,14 +20,15 @@ import java.time.Duration;
  * @param defaultRoom       the room a client joins right after {@code login}; a valid room name
  * @param maxRefChars       longest {@code ref} a request may carry
  * @param maxNameChars      longest user name, in code points; names are at least 1
- * @param maxRooms          most rooms that may exist at once; joining a new room beyond it is {@code bad_room}
+ * @param maxRooms          most rooms that may exist at once besides the default room (which a login must always find);
+ *                          joining a new room beyond it is {@code bad_room}
  * @param maxRequestBytes   longest request frame read as JSON; a longer one is {@code too_long}. It must leave room for
  *                          a text of {@code maxTextChars} written with escapes (up to 6 bytes per UTF-16 unit)
  * @param roomExpiry        a room with no members and no message for this long is forgotten with its history (its name's
  *                          next life has a new epoch); a room without history goes as soon as it is empty
  * @param maxRoomsPerClient most rooms one connection may be in at once (the default room included); beyond it {@code bad_room}
  * @param maxRoomsPerAddress most rooms that clients of one address (IP, without the port) may have made and that still
- *                          exist; beyond it a join of a new room is {@code bad_room}
+ *                          exist; beyond it a join of a new room is {@code bad_room}. The default room counts for nobody
  * @param maxListedMembers  most names a {@code joined} or {@code members} reply lists (both carry the {@code total})
  * @param presenceMaxMembers a room with more members than this does not announce each join and leave (so that N logins
  *                          into a big lobby cost O(N) frames, not O(N²)); its members ask {@code who} instead

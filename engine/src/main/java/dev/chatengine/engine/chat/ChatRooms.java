@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The rooms this node has open: a room exists while it has members or history (history expires with
@@ -36,6 +37,8 @@ final class ChatRooms {
     private final ConcurrentHashMap<String, ChatRoom> opening = new ConcurrentHashMap<>();
     /** Rooms made by each address and still here, for {@link ChatConfig#maxRoomsPerAddress()}. */
     private final ConcurrentHashMap<String, Integer> createdBy = new ConcurrentHashMap<>();
+    /** Rooms here that count against {@link ChatConfig#maxRooms()} (all but the default room), reserved before they are made. */
+    private final AtomicInteger roomCount = new AtomicInteger();
 
     ChatRooms(Hub hub, ChatConfig config, ChatBroker broker) {
         this.hub = hub;
@@ -68,26 +71,64 @@ final class ChatRooms {
     }
 
     private ChatRoom open(String n, String creator, long nowMillis, String ref, RoomState[] opened) {
-        if (rooms.size() >= config.maxRooms()) {
+        // Both caps are taken as reservations before the room is made, each in one atomic step: rooms of
+        // other names are made concurrently (computeIfAbsent serialises one name only), so a check here and
+        // a count after the broker call let several connections of one address pass at the cap together.
+        boolean serversRoom = n.equals(config.defaultRoom()); // a login must never find it refused: it counts for nobody
+        String charge = serversRoom ? null : creator;
+        boolean counted = false;
+        boolean charged = false;
+        try {
+            if (!serversRoom) {
+                reserveRoom(ref);
+                counted = true;
+            }
+            if (charge != null) {
+                chargeCreator(charge, ref);
+                charged = true;
+            }
+            ChatRoom r = new ChatRoom(n, hub.room(n), config.historySize(), config.maxHistoryBytes(), "", charge, nowMillis);
+            opening.put(n, r);
+            RoomState state = broker.openRoom(n);
+            opened[0] = state;
+            r.room().atomically(tx -> {
+                r.opened(state);
+                return null;
+            });
+            counted = false;
+            charged = false;
+            return r;
+        } finally {
+            if (counted) {
+                roomCount.decrementAndGet();
+            }
+            if (charged) {
+                release(charge);
+            }
+        }
+    }
+
+    private void reserveRoom(String ref) {
+        if (roomCount.incrementAndGet() > config.maxRooms()) {
+            roomCount.decrementAndGet();
             throw new ChatError(ErrorCode.BAD_ROOM, "there are too many rooms (" + config.maxRooms()
                     + "); join one that exists", ref);
         }
-        if (creator != null && createdBy.getOrDefault(creator, 0) >= config.maxRoomsPerAddress()) {
-            throw new ChatError(ErrorCode.BAD_ROOM, "you have made too many rooms (" + config.maxRoomsPerAddress()
-                    + "); join one that exists", ref);
-        }
-        ChatRoom r = new ChatRoom(n, hub.room(n), config.historySize(), config.maxHistoryBytes(), "", creator, nowMillis);
-        opening.put(n, r);
-        RoomState state = broker.openRoom(n);
-        opened[0] = state;
-        if (creator != null) {
-            createdBy.merge(creator, 1, Integer::sum);
-        }
-        r.room().atomically(tx -> {
-            r.opened(state);
-            return null;
+    }
+
+    private void chargeCreator(String creator, String ref) {
+        createdBy.compute(creator, (address, made) -> {
+            int count = made == null ? 0 : made;
+            if (count >= config.maxRoomsPerAddress()) {
+                throw new ChatError(ErrorCode.BAD_ROOM, "you have made too many rooms (" + config.maxRoomsPerAddress()
+                        + "); join one that exists", ref);
+            }
+            return count + 1;
         });
-        return r;
+    }
+
+    private void release(String creator) {
+        createdBy.computeIfPresent(creator, (a, n) -> n <= 1 ? null : n - 1);
     }
 
     /** The room named {@code name} (also while the broker opens it: check {@link ChatRoom#isOpened()}), or null. */
@@ -107,8 +148,11 @@ final class ChatRooms {
         boolean expired = !room.hasHistory() || nowMillis - room.lastActivityMillis() >= config.roomExpiry().toMillis();
         if (expired && !room.isRemoved() && hub.removeRoomIfEmpty(room.name())) {
             rooms.remove(room.name(), room);
+            if (!room.name().equals(config.defaultRoom())) {
+                roomCount.decrementAndGet();
+            }
             if (room.creator() != null) {
-                createdBy.computeIfPresent(room.creator(), (a, n) -> n <= 1 ? null : n - 1);
+                release(room.creator());
             }
             return true;
         }
