@@ -103,7 +103,8 @@ public final class SoakRun {
                   long attacksCut, long answered431, long answered429, long churned, long slowOpened,
                   ChatAttacks chatAttacks) {
         boolean ok() {
-            return raw.lost() == 0 && raw.dropped() == 0 && chat.lost() == 0 && chat.dropped() == 0 && alive;
+            return raw.lost() == 0 && raw.dropped() == 0 && chat.lost() == 0 && chat.dropped() == 0 && alive
+                    && chatAttacks.roomCapHeld();
         }
     }
 
