@@ -1,0 +1,414 @@
+package dev.chatengine.demo;
+
+import dev.chatengine.engine.HubConfig;
+import dev.chatengine.engine.chat.ChatConfig;
+import dev.chatengine.testing.ChatTestClient;
+import dev.chatengine.testing.ChatTestClient.Reply;
+import dev.chatengine.testing.WebSocketTestClient;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 8's chat-level attacks against a demo in a child JVM with {@code -Xmx256m}, over real sockets,
+ * while 5 healthy users chat in room {@code healthy} (a numbered line each every 100 ms; at the end each
+ * must have every other's lines exactly once and in order):
+ * <ol>
+ *   <li>the {@code rooms} reply is one page of at most 100 with {@code total} and a cursor that gives the
+ *       rest, and a rejoin without {@code since} answers no history;</li>
+ *   <li>clients that never read spam large replies ({@code rooms} with 243 rooms, a rejoin of a 64 KiB
+ *       history with {@code since:0}) at their rate limit: the heap stays within their send queues' bound
+ *       and returns near its baseline once they are gone;</li>
+ *   <li>20 senders whisper 20 texts of 4,096 characters each at one user: they get {@code rate_limited},
+ *       and the user stays connected and gets exactly the whispers that were accepted;</li>
+ *   <li>a {@code /ws/raw} client floods as fast as TCP takes it while 20 clients read: none is dropped, and
+ *       each gets every flooded line once and in order (the server reads the flooder slower instead);</li>
+ *   <li>one address fills its room quota ({@code bad_room} past 100) and leaves; after the room expiry
+ *       ({@code --room-expiry 2s}) new rooms are accepted again, and an old name made again is a new
+ *       epoch that answers a recovery with {@code recovered:false}.</li>
+ * </ol>
+ * One child for all five, so the heap and the healthy users see them in turn. Loopback only; every wait
+ * is a generous deadline on a condition, never a sleep that correctness depends on.
+ */
+class DemoChatAttackTest {
+
+    private static final String HEALTHY_ROOM = "healthy";
+    /** Client addresses named by the trusted proxy (TEST-NET-3), for the per-address room quota. */
+    private static final String HOLDERS_ADDRESS = "203.0.113.";
+    private static final String FILLERS_ADDRESS = "203.0.113.40";
+    private static final int HOLDERS = 6;
+    private static final int ROOMS_PER_HOLDER = 40;
+    private static final Duration ROOM_EXPIRY = Duration.ofSeconds(2);
+    private static final String TEXT_4096 = "x".repeat(ChatConfig.DEFAULT_MAX_TEXT_CHARS);
+    private static final String SLOW_DROPS = "chat_clients_dropped_total{endpoint=\"%s\",reason=\"slow_consumer\"}";
+
+    @Test
+    void chatAttacksLeaveTheProcessAliveTheHealthyUsersWholeAndTheHeapNearItsBaseline() throws Exception {
+        long start = System.nanoTime();
+        try (DemoProcess demo = DemoProcess.start(List.of("-Xmx256m"),
+                List.of("--trusted-proxy", "127.0.0.1", "--room-expiry", ROOM_EXPIRY.toSeconds() + "s"), 0);
+             Clients clients = new Clients()) {
+            URI ws = URI.create("ws://127.0.0.1:" + demo.port() + "/ws");
+            try (HealthyClients healthy = HealthyClients.chat(ws, HEALTHY_ROOM, 5, Duration.ofMillis(100))) {
+                // Many rooms, held open by members: 6 holders x 40, two holders per address (the quota is 100).
+                List<Thread> holding = new ArrayList<>();
+                for (int h = 0; h < HOLDERS; h++) {
+                    Chatter holder = clients.login(ws, HOLDERS_ADDRESS + (1 + h / 2), "holder" + h);
+                    int holderIndex = h;
+                    holding.add(Thread.ofVirtual().start(() -> {
+                        for (int i = 0; i < ROOMS_PER_HOLDER; i++) {
+                            holder.expect("joined", "\"type\":\"join\",\"room\":\"hold-" + holderIndex + "-" + i + "\"");
+                        }
+                    }));
+                }
+                // One room with a full history: 16 texts of 4,096 characters fill its 64 KiB.
+                Chatter filler = clients.login(ws, null, "filler");
+                filler.expect("joined", "\"type\":\"join\",\"room\":\"big\"");
+                for (int i = 0; i < 16; i++) {
+                    filler.expect("message", "\"type\":\"say\",\"room\":\"big\",\"text\":\"" + TEXT_4096 + "\"");
+                }
+                for (Thread thread : holding) {
+                    thread.join(TimeUnit.SECONDS.toMillis(60));
+                }
+                int rooms = HOLDERS * ROOMS_PER_HOLDER + 3; // + lobby, healthy, big
+
+                // 5. Bounded replies: a page of the room list, and a rejoin that asks for nothing.
+                List<String> listed = new ArrayList<>();
+                String cursor = null;
+                int pages = 0;
+                do {
+                    Reply page = filler.expect("rooms", "\"type\":\"rooms\"" + (cursor == null ? "" : ",\"cursor\":\"" + cursor + "\""));
+                    assertThat(page.number("total")).isEqualTo(rooms);
+                    assertThat(page.list("rooms")).hasSizeBetween(1, 100);
+                    page.list("rooms").forEach(room -> listed.add((String) ((Map<?, ?>) room).get("name")));
+                    cursor = page.string("next");
+                    pages++;
+                } while (cursor != null);
+                assertThat(pages).isEqualTo(3);
+                assertThat(listed).hasSize(rooms).doesNotHaveDuplicates().contains("lobby", HEALTHY_ROOM, "big", "hold-5-39");
+                Reply rejoin = filler.expect("joined", "\"type\":\"join\",\"room\":\"big\"");
+                assertThat(rejoin.list("history")).isEmpty();
+                assertThat(rejoin.has("recovered")).isFalse();
+                assertThat(filler.expect("joined", "\"type\":\"join\",\"room\":\"big\",\"since\":0").list("history"))
+                        .hasSizeBetween(14, 16);
+                demo.assertAnswers();
+
+                long baseline = demo.heapUsedAfterGc();
+
+                // 1. Clients that never read, spamming large replies at their rate limit.
+                int nonReaders = 10;
+                long slowBefore = demo.metric(SLOW_DROPS.formatted("ws"));
+                long attackStart = System.nanoTime();
+                NonReaders spam = new NonReaders(demo.port(), nonReaders);
+                Thread.sleep(1_500); // into the attack, not a wait for a result
+                long during = demo.heapUsedAfterGc();
+                Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(attackStart - System.nanoTime()) + 3_000));
+                spam.stop();
+                demo.assertAnswers();
+                assertThat(during).as("heap after GC under attack")
+                        .isLessThanOrEqualTo(baseline + nonReaders * HubConfig.DEFAULT_SEND_QUEUE_BYTES
+                                + DemoAttackTest.HEAP_SLACK_BYTES);
+                long after = demo.awaitHeapNear(baseline, DemoAttackTest.HEAP_SLACK_BYTES);
+                long slowDropped = demo.metric(SLOW_DROPS.formatted("ws")) - slowBefore;
+                System.out.printf("DemoChatAttackTest 1: %d non-readers sent %d requests, %d of them cut (%d dropped as "
+                                + "slow consumers); heap after GC %.1f MiB before, %.1f MiB during, %.1f MiB after%n",
+                        nonReaders, spam.requests.get(), spam.cut.get(), slowDropped, baseline / 1048576.0,
+                        during / 1048576.0, after / 1048576.0);
+
+                // 2. A whisper flood at one user.
+                Chatter target = clients.login(ws, null, "target");
+                WhisperFlood flood = WhisperFlood.at(clients, ws, "target", 20, 20);
+                assertThat(flood.rateLimited).as("whispers refused").isPositive();
+                assertThat(flood.accepted).as("whispers accepted").isPositive();
+                int directs = 0;
+                while (directs < flood.accepted) {
+                    Reply reply = target.chat.next();
+                    assertThat(reply.type()).as(reply.json()).isIn("direct", "presence");
+                    if (reply.type().equals("direct")) {
+                        assertThat(reply.string("text")).hasSize(TEXT_4096.length());
+                        directs++;
+                    }
+                }
+                assertThat(target.expect("online", "\"type\":\"online\",\"names\":[\"target\"]").list("names"))
+                        .containsExactly("target");
+                assertThat(target.chat.socket().isClosed()).isFalse();
+                System.out.printf("DemoChatAttackTest 2: 20 senders x 20 whispers of 4,096 characters: %d accepted and "
+                                + "delivered, %d rate_limited; the recipient stayed connected%n",
+                        flood.accepted, flood.rateLimited);
+
+                // 3. A /ws/raw flooder as fast as TCP allows while 20 clients read (and chat).
+                URI raw = URI.create("ws://127.0.0.1:" + demo.port() + "/ws/raw");
+                long rawSlowBefore = demo.metric(SLOW_DROPS.formatted("raw"));
+                try (HealthyClients readers = HealthyClients.raw(raw, 20, Duration.ofMillis(100))) {
+                    long floodStart = System.nanoTime();
+                    int flooded = flood(demo.port(), Duration.ofSeconds(3));
+                    double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
+                    readers.assertEveryoneGot("flood", flooded);
+                    int readerLines = readers.assertNothingLost();
+                    assertThat(demo.metric(SLOW_DROPS.formatted("raw")) - rawSlowBefore).as("raw clients dropped").isZero();
+                    System.out.printf("DemoChatAttackTest 3: flooded %d lines in %.1f s (%.0f/s); each of 20 readers got "
+                                    + "all, in order, and their own %d lines; none dropped%n",
+                            flooded, floodSeconds, flooded / floodSeconds, readerLines);
+                }
+
+                // 4. One address fills its room quota and leaves; after the expiry its rooms are gone.
+                List<Chatter> fillers = new ArrayList<>();
+                String oldEpoch = null;
+                for (int f = 0; f < 10; f++) {
+                    Chatter c = clients.login(ws, FILLERS_ADDRESS, "maker" + f);
+                    fillers.add(c);
+                    for (int i = 0; i < 10; i++) {
+                        String room = "made-" + f + "-" + i;
+                        Reply joined = c.expect("joined", "\"type\":\"join\",\"room\":\"" + room + "\"");
+                        if (oldEpoch == null) {
+                            oldEpoch = joined.string("epoch");
+                        }
+                        c.expect("message", "\"type\":\"say\",\"room\":\"" + room + "\",\"text\":\"kept\"");
+                    }
+                }
+                Reply refused = fillers.getLast().expect("error", "\"type\":\"join\",\"room\":\"one-more\"");
+                assertThat(refused.string("code")).isEqualTo("bad_room");
+                assertThat(refused.string("message")).contains("too many rooms (" + ChatConfig.DEFAULT_MAX_ROOMS_PER_ADDRESS + ")");
+                for (Chatter c : fillers) {
+                    c.chat.closeAndAwait();
+                }
+                long left = System.nanoTime();
+                Chatter returning = clients.login(ws, FILLERS_ADDRESS, "returning");
+                int refusals = 0;
+                while (true) {
+                    Reply reply = returning.call("\"type\":\"join\",\"room\":\"fresh\"");
+                    if (reply.type().equals("joined")) {
+                        break;
+                    }
+                    assertThat(reply.string("code")).as(reply.json()).isEqualTo("bad_room");
+                    refusals++;
+                    assertThat(System.nanoTime() - left).as("rooms expired within 30 s").isLessThan(TimeUnit.SECONDS.toNanos(30));
+                    Thread.sleep(200); // polling interval
+                }
+                double expiredAfter = (System.nanoTime() - left) / 1e9;
+                Reply again = returning.expect("joined", "\"type\":\"join\",\"room\":\"made-0-0\"");
+                assertThat(again.string("epoch")).isNotEqualTo(oldEpoch);
+                assertThat(again.list("history")).isEmpty();
+                Reply recovery = returning.expect("joined",
+                        "\"type\":\"join\",\"room\":\"made-0-0\",\"since\":1,\"epoch\":\"" + oldEpoch + "\"");
+                assertThat(recovery.fields()).containsEntry("recovered", false);
+                assertThat(recovery.list("history")).isEmpty();
+                System.out.printf("DemoChatAttackTest 4: one address made %d rooms, the next was bad_room; after they left "
+                                + "a new room was refused %d times, then accepted %.1f s later; 'made-0-0' came back "
+                                + "with epoch %s (was %s), recovered:false%n",
+                        ChatConfig.DEFAULT_MAX_ROOMS_PER_ADDRESS, refusals, expiredAfter, again.string("epoch"), oldEpoch);
+
+                int lines = healthy.assertNothingLost();
+                System.out.printf("DemoChatAttackTest: the 5 healthy users sent %d lines, each got every other's once and "
+                                + "in order; %.1f s in all; threads %d, descriptors %d%n",
+                        lines, (System.nanoTime() - start) / 1e9, demo.threads(), demo.fileDescriptors());
+            }
+            demo.assertAnswers();
+        }
+    }
+
+    /** Every chat client the test opens, closed at the end. */
+    private static final class Clients implements AutoCloseable {
+        private final List<ChatTestClient> open = new ArrayList<>();
+
+        /** A client logged in as {@code name}, from {@code forwardedFor} as the trusted proxy says (null: loopback). */
+        synchronized Chatter login(URI ws, String forwardedFor, String name) {
+            WebSocketTestClient.Builder builder = WebSocketTestClient.builder(ws);
+            if (forwardedFor != null) {
+                builder.header("X-Forwarded-For", forwardedFor);
+            }
+            ChatTestClient chat = ChatTestClient.over(builder.connect());
+            open.add(chat);
+            Chatter chatter = new Chatter(chat);
+            String ref = chatter.expect("welcome", "\"type\":\"login\",\"name\":\"" + name + "\"").string("ref");
+            Reply lobby = chat.next(); // the default room's joined comes next, with the login's ref
+            if (!"joined".equals(lobby.type()) || !ref.equals(lobby.string("ref"))) {
+                throw new AssertionError("expected the lobby's joined after the welcome, got " + lobby.json());
+            }
+            return chatter;
+        }
+
+        @Override
+        public synchronized void close() {
+            open.forEach(ChatTestClient::close);
+        }
+    }
+
+    /**
+     * A chat client whose requests carry a ref: {@link #call} returns the reply with that ref, skipping the
+     * traffic of the rooms it is in, and sends the request again after a {@code rate_limited}.
+     */
+    private record Chatter(ChatTestClient chat) {
+        private static final AtomicLong REFS = new AtomicLong();
+
+        /** Sends {@code {FIELDS,"ref":...}} and returns its reply (an error too, except {@code rate_limited}). */
+        Reply call(String fields) {
+            while (true) {
+                String ref = "r" + REFS.incrementAndGet();
+                chat.send("{" + fields + ",\"ref\":\"" + ref + "\"}");
+                Reply reply = chat.next();
+                while (!ref.equals(reply.string("ref"))) {
+                    reply = chat.next();
+                }
+                if (!"rate_limited".equals(reply.string("code"))) {
+                    return reply;
+                }
+                try {
+                    Thread.sleep(Math.max(10, reply.number("retryAfterMs")));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+
+        /** {@link #call}, and the reply must be of {@code type}. */
+        Reply expect(String type, String fields) {
+            Reply reply = call(fields);
+            if (!type.equals(reply.type())) {
+                throw new AssertionError("expected a '" + type + "' reply to {" + fields + "}, got " + reply.json());
+            }
+            return reply;
+        }
+    }
+
+    /**
+     * Clients on plain sockets that log in, join {@code big} and never read another byte: the even ones ask
+     * for the room list, the odd ones rejoin {@code big} with {@code since:0} (its whole 64 KiB history),
+     * at their rate limit (a burst of 40, then one every 50 ms), until the server cuts them or {@link #stop}.
+     */
+    private static final class NonReaders {
+        final AtomicInteger requests = new AtomicInteger();
+        final AtomicInteger cut = new AtomicInteger();
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final List<Thread> threads = new ArrayList<>();
+        private final List<Socket> sockets = new ArrayList<>();
+
+        NonReaders(int port, int count) throws IOException {
+            for (int n = 0; n < count; n++) {
+                Socket socket = AttackSockets.upgraded(port, "/ws", "", 4096);
+                sockets.add(socket);
+                byte[] request = AttackSockets.maskedText(n % 2 == 0 ? "{\"type\":\"rooms\"}"
+                        : "{\"type\":\"join\",\"room\":\"big\",\"since\":0}");
+                String name = "silent" + n;
+                threads.add(Thread.ofVirtual().name("non-reader").start(() -> {
+                    try {
+                        OutputStream out = socket.getOutputStream();
+                        out.write(AttackSockets.maskedText("{\"type\":\"login\",\"name\":\"" + name + "\"}"));
+                        out.write(AttackSockets.maskedText("{\"type\":\"join\",\"room\":\"big\"}"));
+                        for (int i = 0; !stopping.get(); i++) {
+                            out.write(request);
+                            requests.incrementAndGet();
+                            if (i >= ChatConfig.DEFAULT_BURST - 2) {
+                                Thread.sleep(1000 / ChatConfig.DEFAULT_MESSAGES_PER_SECOND);
+                            }
+                        }
+                    } catch (IOException e) {
+                        cut.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+        }
+
+        void stop() throws Exception {
+            stopping.set(true);
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** What {@code senders} senders whispering {@code each} texts of 4,096 characters at one user were answered. */
+    private record WhisperFlood(int accepted, int rateLimited) {
+
+        static WhisperFlood at(Clients clients, URI ws, String to, int senders, int each) throws InterruptedException {
+            List<Chatter> whisperers = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                whisperers.add(clients.login(ws, null, "whisperer" + s));
+            }
+            Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                ChatTestClient chat = whisperers.get(s).chat();
+                String prefix = "w" + s + "-";
+                threads.add(Thread.ofVirtual().start(() -> {
+                    for (int i = 0; i < each; i++) {
+                        chat.send("{\"type\":\"whisper\",\"to\":\"" + to + "\",\"text\":\"" + TEXT_4096 + "\",\"ref\":\""
+                                + prefix + i + "\"}");
+                    }
+                    Set<String> answered = new HashSet<>();
+                    while (answered.size() < each) {
+                        Reply reply = chat.next();
+                        String ref = reply.string("ref");
+                        if (ref != null && ref.startsWith(prefix) && answered.add(ref)) {
+                            String answer = reply.type().equals("error") ? reply.string("code") : reply.type();
+                            answers.computeIfAbsent(answer, k -> new AtomicInteger()).incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(60));
+            }
+            assertThat(answers.keySet()).as("answers to whispers").isSubsetOf("direct", "rate_limited");
+            assertThat(answers.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(senders * each);
+            return new WhisperFlood(answers.getOrDefault("direct", new AtomicInteger()).get(),
+                    answers.getOrDefault("rate_limited", new AtomicInteger()).get());
+        }
+    }
+
+    /**
+     * Sends the lines {@code flood-0}, {@code flood-1}, ... to {@code /ws/raw} as fast as TCP takes them for
+     * {@code duration}, reading (and discarding) the echoes on another thread so that only the server's
+     * own pacing slows it; returns how many it sent.
+     */
+    private static int flood(int port, Duration duration) throws Exception {
+        try (Socket socket = AttackSockets.upgraded(port, "/ws/raw", "", 1 << 16)) {
+            Thread drain = Thread.ofVirtual().name("flood-drain").start(() -> {
+                byte[] buffer = new byte[1 << 16];
+                try (InputStream in = socket.getInputStream()) {
+                    while (in.read(buffer) >= 0) {
+                        // discard
+                    }
+                } catch (IOException e) {
+                    // closed below
+                }
+            });
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            long end = System.nanoTime() + duration.toNanos();
+            int sent = 0;
+            while (System.nanoTime() < end) {
+                for (int i = 0; i < 64; i++) {
+                    out.write(AttackSockets.maskedText("flood-" + sent));
+                    sent++;
+                }
+            }
+            out.flush();
+            socket.shutdownOutput();
+            drain.join(TimeUnit.SECONDS.toMillis(60));
+            return sent;
+        }
+    }
+}
