@@ -363,11 +363,12 @@ class DemoChatAttackTest {
             }
             Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
             List<Thread> threads = new ArrayList<>();
+            java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
             long start = System.nanoTime();
             for (int s = 0; s < senders; s++) {
                 ChatTestClient chat = whisperers.get(s).chat();
                 String prefix = "w" + s + "-";
-                threads.add(Thread.ofVirtual().start(() -> {
+                threads.add(Thread.ofVirtual().uncaughtExceptionHandler((t, e) -> failures.add(e)).start(() -> {
                     for (int i = 0; i < each; i++) {
                         chat.send("{\"type\":\"whisper\",\"to\":\"" + to + "\",\"text\":\"" + TEXT_4096 + "\",\"ref\":\""
                                 + prefix + i + "\"}");
@@ -387,6 +388,9 @@ class DemoChatAttackTest {
                 thread.join(TimeUnit.SECONDS.toMillis(60));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (!failures.isEmpty()) {
+                throw new AssertionError(failures.size() + " of the " + senders + " whisperers failed", failures.peek());
+            }
             assertThat(answers.keySet()).as("answers to whispers").isSubsetOf("direct", "rate_limited");
             assertThat(answers.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(senders * each);
             return new WhisperFlood(answers.getOrDefault("direct", new AtomicInteger()).get(),

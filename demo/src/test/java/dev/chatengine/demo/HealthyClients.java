@@ -99,13 +99,18 @@ final class HealthyClients implements AutoCloseable {
 
                 @Override
                 public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                    trouble.add(who + " was closed: " + statusCode + " " + reason);
+                    fail(who + " was closed: " + statusCode + " " + reason);
                     return null;
                 }
 
                 @Override
                 public void onError(WebSocket webSocket, Throwable error) {
-                    trouble.add(who + " failed: " + error);
+                    fail(who + " failed: " + error);
+                }
+
+                private void fail(String what) {
+                    trouble.add(what);
+                    joined.completeExceptionally(new AssertionError(what + " before it joined " + room));
                 }
             }).get(WAIT.toSeconds(), TimeUnit.SECONDS));
         }
