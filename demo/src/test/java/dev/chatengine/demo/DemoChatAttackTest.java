@@ -169,6 +169,8 @@ class DemoChatAttackTest {
                 try (HealthyClients readers = HealthyClients.raw(raw, 20, Duration.ofMillis(100))) {
                     long floodStart = System.nanoTime();
                     int flooded = flood(demo.port(), Duration.ofSeconds(2));
+                    assertThat(flooded).as("lines the flooder sent before the server cut it (raw clients dropped: %d)",
+                            demo.metric(SLOW_DROPS.formatted("raw")) - rawSlowBefore).isPositive();
                     double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
                     readers.assertEveryoneGot("flood", flooded);
                     int readerLines = readers.assertNothingLost();
@@ -401,7 +403,7 @@ class DemoChatAttackTest {
     /**
      * Sends the lines {@code flood-0}, {@code flood-1}, ... to {@code /ws/raw} as fast as TCP takes them for
      * {@code duration}, reading (and discarding) the echoes on another thread so that only the server's
-     * own pacing slows it; returns how many it sent.
+     * own pacing slows it; returns how many it sent, negated if the server cut it (it was dropped, not paced).
      */
     private static int flood(int port, Duration duration) throws Exception {
         try (Socket socket = AttackSockets.upgraded(port, "/ws/raw", "", 1 << 16)) {
@@ -420,14 +422,18 @@ class DemoChatAttackTest {
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
             long end = System.nanoTime() + duration.toNanos();
             int sent = 0;
-            while (System.nanoTime() < end) {
-                for (int i = 0; i < 64; i++) {
-                    out.write(AttackSockets.maskedText("flood-" + sent));
-                    sent++;
+            try {
+                while (System.nanoTime() < end) {
+                    for (int i = 0; i < 64; i++) {
+                        out.write(AttackSockets.maskedText("flood-" + sent));
+                        sent++;
+                    }
                 }
+                out.flush();
+                socket.shutdownOutput();
+            } catch (IOException cut) {
+                return -sent;
             }
-            out.flush();
-            socket.shutdownOutput();
             drain.join(TimeUnit.SECONDS.toMillis(60));
             return sent;
         }
