@@ -51,6 +51,7 @@ final class HealthyClients implements AutoCloseable {
     }
 
     private final String room; // null on /ws/raw
+    private final List<HttpClient> clients = new ArrayList<>();
     private final List<WebSocket> sockets = new ArrayList<>();
     private final List<Map<String, Tally>> received = new ArrayList<>();
     private final AtomicInteger[] sent;
@@ -73,7 +74,6 @@ final class HealthyClients implements AutoCloseable {
 
     private HealthyClients(URI endpoint, String room, int count, Duration period) throws Exception {
         this.room = room;
-        HttpClient http = HttpClient.newHttpClient();
         sent = new AtomicInteger[count];
         List<CompletableFuture<Void>> inRoom = new ArrayList<>();
         for (int c = 0; c < count; c++) {
@@ -83,6 +83,9 @@ final class HealthyClients implements AutoCloseable {
             CompletableFuture<Void> joined = new CompletableFuture<>();
             inRoom.add(joined);
             String who = "client " + c;
+            // A client each: its own selector thread, so that one listener's stall does not hold up the others.
+            HttpClient http = HttpClient.newHttpClient();
+            clients.add(http);
             sockets.add(http.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(endpoint, new WebSocket.Listener() {
                 private final StringBuilder text = new StringBuilder();
 
@@ -227,5 +230,6 @@ final class HealthyClients implements AutoCloseable {
     public void close() {
         running.set(false);
         sockets.forEach(WebSocket::abort);
+        clients.forEach(HttpClient::shutdownNow);
     }
 }
