@@ -63,6 +63,23 @@ class CommandLineTest {
     }
 
     @Test
+    void roomExpiryTakesADurationWithAUnitAndDefaultsToTheEngines() {
+        assertThat(CommandLine.parse()).isInstanceOfSatisfying(CommandLine.Run.class,
+                run -> assertThat(run.limits().roomExpiry()).isEmpty());
+        assertThat(CommandLine.parse("--room-expiry", "2s")).isInstanceOfSatisfying(CommandLine.Run.class,
+                run -> assertThat(run.limits().roomExpiry()).contains(java.time.Duration.ofSeconds(2)));
+        assertThat(CommandLine.parse("--room-expiry=90m")).isInstanceOfSatisfying(CommandLine.Run.class,
+                run -> assertThat(run.limits().roomExpiry()).contains(java.time.Duration.ofMinutes(90)));
+        for (String bad : List.of("15", "0s", "-1s", "2 s", "1d", "s", "")) {
+            assertThat(CommandLine.parse("--room-expiry", bad)).as(bad).isEqualTo(new CommandLine.Invalid(
+                    "--room-expiry takes a duration with a unit, e.g. 30s, 15m or 2h, not '" + bad + "'"));
+        }
+        assertThat(CommandLine.parse("--room-expiry")).isEqualTo(new CommandLine.Invalid("--room-expiry needs a value"));
+        assertThat(CommandLine.USAGE).contains("--room-expiry D",
+                "(default " + dev.chatengine.engine.chat.ChatConfig.DEFAULT_ROOM_EXPIRY.toMinutes() + "m)");
+    }
+
+    @Test
     void redisJoinsTheClusterAndMustBeARedisUriWithHostAndPort() {
         assertThat(CommandLine.parse("--redis", "redis://127.0.0.1:6379")).isEqualTo(new CommandLine.Run("127.0.0.1", 8080,
                 Exposure.defaults(), Optional.of(java.net.URI.create("redis://127.0.0.1:6379"))));

@@ -3,9 +3,7 @@ package dev.chatengine.demo;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -18,6 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.chatengine.demo.AttackSockets.answer;
+import static dev.chatengine.demo.AttackSockets.exchangeHead;
+import static dev.chatengine.demo.AttackSockets.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -31,25 +32,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DemoAttackTest {
 
-    private static final int READ_TIMEOUT_MILLIS = 60_000;
     /** Near the baseline: what the young attackers' garbage and the healthy clients' history may add. */
-    private static final long HEAP_SLACK_BYTES = 24L * 1024 * 1024;
+    static final long HEAP_SLACK_BYTES = 24L * 1024 * 1024;
 
     @Test
     void attacksLeaveTheProcessAliveTheHealthyClientsWholeAndTheHeapNearItsBaseline() throws Exception {
         try (DemoProcess demo = DemoProcess.start(List.of("-Xmx256m"), List.of("--trusted-proxy", "127.0.0.1"), 0)) {
             URI raw = URI.create("ws://127.0.0.1:" + demo.port() + "/ws/raw");
-            try (HealthyClients healthy = new HealthyClients(raw, 5, Duration.ofMillis(100))) {
+            try (HealthyClients healthy = HealthyClients.raw(raw, 5, Duration.ofMillis(100))) {
                 long baseline = demo.heapUsedAfterGc();
 
                 // 1. 300 stalled handshakes with one huge header line each (it killed a -Xmx512m demo in 5 s).
                 assertThat(cutWithoutAnAnswer(demo.port(), 300,
                         "GET /ws HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(388 * 1024))).isEqualTo(300);
-                assertAnswers(demo);
+                demo.assertAnswers();
 
                 // 2. 1,000 slowloris heads: a request line and one header, then nothing; cut at the head deadline.
                 assertThat(cutWithoutAnAnswer(demo.port(), 1000, "GET / HTTP/1.1\r\nHost: x\r\nX-a: b\r\n")).isEqualTo(1000);
-                assertAnswers(demo);
+                demo.assertAnswers();
 
                 // 3. An oversize header gets 431; past HttpServer's hard cap the connection is cut.
                 assertThat(answer(demo.port(), handshake("X-Big: " + "a".repeat(40 * 1024) + "\r\n"))).startsWith("HTTP/1.1 431 ");
@@ -77,10 +77,10 @@ class DemoAttackTest {
                 for (Socket socket : held) {
                     socket.close();
                 }
-                assertAnswers(demo);
+                demo.assertAnswers();
 
                 int messages = healthy.assertNothingLost();
-                long after = awaitHeapNear(demo, baseline);
+                long after = demo.awaitHeapNear(baseline, HEAP_SLACK_BYTES);
                 System.out.printf("DemoAttackTest: heap after GC %.1f MiB at the start, %.1f MiB after the attacks; "
                                 + "%d healthy messages, none lost; threads %d, descriptors %d%n",
                         baseline / 1048576.0, after / 1048576.0, messages, demo.threads(), demo.fileDescriptors());
@@ -104,24 +104,13 @@ class DemoAttackTest {
             }
             assertThat(refusal).startsWith("HTTP/1.1 503 ").containsIgnoringCase("Retry-After: 5");
             assertThat(held).hasSize(11);
-            assertAnswers(demo);
+            demo.assertAnswers();
             for (Socket socket : held) {
                 socket.close();
             }
             awaitUpgrade(demo.port());
             assertThat(demo.isAlive()).isTrue();
         }
-    }
-
-    private static String handshake(String extraHeaders) {
-        return "GET /ws/raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
-    }
-
-    private static Socket socket(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-        return socket;
     }
 
     /**
@@ -165,32 +154,8 @@ class DemoAttackTest {
         return cut.get();
     }
 
-    private static String answer(int port, String request) throws IOException {
-        try (Socket socket = socket(port)) {
-            return exchangeHead(socket, request);
-        }
-    }
-
-    private static String exchangeHead(Socket socket, String request) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("end of stream in the response head: " + head);
-            }
-            head.append((char) b);
-        }
-        return head.toString();
-    }
-
-    /** {@code /healthz} answers on a new connection (the process is alive and accepting). */
-    private static void assertAnswers(DemoProcess demo) throws IOException {
-        assertThat(demo.isAlive()).isTrue();
-        assertThat(answer(demo.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 ");
+    private static String handshake(String extraHeaders) {
+        return AttackSockets.handshake("/ws/raw", extraHeaders);
     }
 
     private static void awaitUpgrade(int port) throws Exception {
@@ -200,21 +165,6 @@ class DemoAttackTest {
                 throw new AssertionError("not upgraded again within 30 s");
             }
             Thread.sleep(50);
-        }
-    }
-
-    /** The heap after GC once it is back within the slack of the baseline, waiting up to 60 s (sessions end asynchronously). */
-    private static long awaitHeapNear(DemoProcess demo, long baseline) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            long used = demo.heapUsedAfterGc();
-            if (used <= baseline + HEAP_SLACK_BYTES) {
-                return used;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("heap after GC " + used / 1048576 + " MiB, baseline " + baseline / 1048576 + " MiB");
-            }
-            Thread.sleep(500);
         }
     }
 }

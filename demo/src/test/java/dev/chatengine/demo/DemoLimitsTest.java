@@ -1,9 +1,11 @@
 package dev.chatengine.demo;
 
 import dev.chatengine.engine.HubConfig;
+import dev.chatengine.engine.chat.ChatConfig;
 import dev.chatengine.transport.jdk.server.WebSocketConfig;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -40,6 +42,19 @@ class DemoLimitsTest {
         assertThat(config.webSocket().maxMessageBytes()).isEqualTo(WebSocketConfig.DEFAULT_MAX_MESSAGE_BYTES);
         assertThat(config.rawHub().sendQueueBytes()).isEqualTo(HubConfig.DEFAULT_SEND_QUEUE_BYTES);
         assertThat(config.chatHub().sendQueueCapacity()).isEqualTo(HubConfig.DEFAULT_SEND_QUEUE_CAPACITY);
+        assertThat(config.chat()).isEqualTo(ChatConfig.defaults());
+    }
+
+    @Test
+    void roomExpiryChangesOnlyTheChatsRoomExpiry() {
+        DemoConfig base = DemoConfig.builder().chat(ChatConfig.builder().burst(7).maxRoomsPerAddress(3).build()).build();
+        DemoConfig.Builder builder = DemoConfig.builder().chat(base.chat());
+        parse("--room-expiry", "2s").applyTo(builder, base);
+        assertThat(builder.build().chat())
+                .isEqualTo(base.chat().toBuilder().roomExpiry(Duration.ofSeconds(2)).build())
+                .extracting(ChatConfig::burst, ChatConfig::maxRoomsPerAddress).containsExactly(7, 3);
+        assertThat(DemoLimits.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(DemoLimits.parseDuration("2H")).isEqualTo(Duration.ofHours(2));
     }
 
     @Test

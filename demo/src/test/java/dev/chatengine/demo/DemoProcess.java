@@ -118,6 +118,54 @@ final class DemoProcess implements AutoCloseable {
         return Long.parseLong(matcher.group(1)) * 1024;
     }
 
+    /**
+     * The heap after GC once it is back within {@code slackBytes} of {@code baseline}, waiting up to 60 s
+     * (sessions end asynchronously); fails with both figures otherwise.
+     */
+    long awaitHeapNear(long baseline, long slackBytes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            long used = heapUsedAfterGc();
+            if (used <= baseline + slackBytes) {
+                return used;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("heap after GC " + used / 1048576 + " MiB, baseline " + baseline / 1048576 + " MiB");
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** The process is alive and {@code /healthz} answers 200 on a new connection (it is accepting). */
+    void assertAnswers() throws IOException {
+        if (!isAlive()) {
+            throw new AssertionError("the demo process ended");
+        }
+        String head = AttackSockets.answer(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        if (!head.startsWith("HTTP/1.1 200 ")) {
+            throw new AssertionError("/healthz answered " + head);
+        }
+    }
+
+    /**
+     * The value of one series of {@code /metrics} (read from loopback, which may read it), for example
+     * {@code chat_clients_dropped_total{endpoint="ws",reason="slow_consumer"}}; fails if it is absent.
+     */
+    long metric(String series) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (http) {
+            String text = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                    "http://127.0.0.1:" + port + "/metrics")).timeout(java.time.Duration.ofSeconds(60)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : text.split("\n")) {
+                if (line.startsWith(series + " ")) {
+                    return Long.parseLong(line.substring(series.length() + 1).trim());
+                }
+            }
+            throw new AssertionError("no series " + series + " in /metrics");
+        }
+    }
+
     /** The live threads of the process, from {@code /proc}. */
     long threads() throws IOException {
         return java.nio.file.Files.list(Path.of("/proc", Long.toString(pid()), "task")).count();

@@ -127,6 +127,18 @@ public record ChatConfig(int maxTextChars, int historySize, int maxHistoryBytes,
         return new Builder();
     }
 
+    /** A builder holding these settings, to change some and keep the rest. */
+    public Builder toBuilder() {
+        return new Builder().maxTextChars(maxTextChars).historySize(historySize).maxHistoryBytes(maxHistoryBytes)
+                .messagesPerSecond(messagesPerSecond).burst(burst).defaultRoom(defaultRoom).maxRefChars(maxRefChars)
+                .maxNameChars(maxNameChars).maxRooms(maxRooms).maxRequestBytes(maxRequestBytes).roomExpiry(roomExpiry)
+                .maxRoomsPerClient(maxRoomsPerClient).maxRoomsPerAddress(maxRoomsPerAddress)
+                .maxListedMembers(maxListedMembers).presenceMaxMembers(presenceMaxMembers)
+                .whispersPerSecondPerPair(whispersPerSecondPerPair)
+                .whispersPerSecondPerRecipient(whispersPerSecondPerRecipient).typingInterval(typingInterval)
+                .resumeWindow(resumeWindow).idempotencyWindow(idempotencyWindow);
+    }
+
     /** Builds a {@link ChatConfig}; every setter is optional. Not thread-safe. */
     public static final class Builder {
         private int maxTextChars = DEFAULT_MAX_TEXT_CHARS;
