@@ -200,7 +200,7 @@ class DemoChatAttackTest {
     private void aRawFlooderIsPacedAndNoReaderDropped() throws Exception {
         URI raw = URI.create("ws://127.0.0.1:" + demo.port() + "/ws/raw");
         long rawSlowBefore = demo.metric(SLOW_DROPS.formatted("raw"));
-        // They chat too, if slower than the healthy users: a paced flooder still gets 200 lines a second
+        // They chat too, if slower than the healthy users: a paced flooder still gets 50 lines a second
         // through (RawBroadcastHandler.MAX_PAUSE_NANOS), and their own lines come on top of those.
         try (HealthyClients readers = HealthyClients.raw(raw, 20, Duration.ofMillis(500))) {
             long floodStart = System.nanoTime();
