@@ -94,7 +94,7 @@ final class WritePump implements Runnable {
      * volatile read and nothing else.
      */
     @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state = NEW;
+    private volatile int state; // NEW (0)
     /** The read pump while it waits in {@link #await()}, so that the pump can unpark it when DONE. */
     private volatile Thread awaiter;
     /** {@link System#nanoTime()} at which the next ping is due; written by this pump, read by the reaper. */
@@ -139,7 +139,7 @@ final class WritePump implements Runnable {
      */
     void await() {
         awaiter = Thread.currentThread();
-        wake(); // no-op after closing() woke it; makes await() safe on its own
+        wake(); // normally a no-op: closing() woke it already (a thread that finds the client open just goes idle)
         boolean interrupted = false;
         // Dekker with done(): we write awaiter then read state; it writes DONE then reads awaiter.
         while ((int) STATE.getVolatile(this) != DONE) {
