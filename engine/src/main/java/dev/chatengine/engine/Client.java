@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * queue is discarded instead and the close is attempted briefly), {@link ClientHandler#onClose} runs,
  * and it leaves every room and the hub.
  *
- * <p>This is the application's handle: the machinery behind it (the queue, park flag, ping deadline
- * and timestamps) belongs to the client's {@link WritePump}.
+ * <p>This is the application's handle: the machinery behind it (the queue, the pump's run state,
+ * ping deadline and timestamps) belongs to the client's {@link WritePump}, whose virtual thread runs
+ * only while there is something to write.
  */
 public final class Client {
 

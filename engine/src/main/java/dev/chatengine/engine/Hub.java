@@ -29,7 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  *
  * <p>Threads: each client has a read pump (the thread that called {@link #serve}) and a write pump
- * (a virtual thread named {@code chat-write-<id>} that the hub starts); the hub has one watchdog
+ * (a virtual thread named {@code chat-write-<id>}, started on demand: it runs while the client has
+ * something to be written, a ping due or a close to finish, and ends when idle, so that an idle
+ * client holds only its read pump); the hub has one watchdog
  * virtual thread, {@code chat-hub-reaper}, which enforces {@link HubConfig#writeTimeout()},
  * {@link HubConfig#pongWait()} and {@link HubConfig#closeTimeout()}. {@link #shutdown} ends them all.
  *
@@ -104,10 +106,11 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Serves one client until it is gone: registers it, calls {@code handler.onOpen}, starts its
-     * write pump on a new virtual thread, and runs its read pump on the calling thread, which
-     * should be a virtual thread (the transport's per-connection thread). Returns once the client
-     * has left, its write pump has ended and {@code handler.onClose} has run. A hub that is shut
+     * Serves one client until it is gone: registers it, calls {@code handler.onOpen}, and runs its
+     * read pump on the calling thread, which should be a virtual thread (the transport's
+     * per-connection thread). Its write pump runs on a virtual thread of its own, started whenever
+     * there is something to write and ending when there is nothing. Returns once the client has
+     * left, its write pump has finished the close and {@code handler.onClose} has run. A hub that is shut
      * down closes the connection at once with {@link DisconnectReason#SHUTDOWN}.
      *
      * <p>From then on the hub owns {@code connection}: it calls {@code read()} on this thread only,
@@ -121,6 +124,8 @@ public final class Hub implements AutoCloseable {
             return;
         }
         Client client = new Client(lastClientId.incrementAndGet(), connection, config, metrics, listeners);
+        // Before anyone can wake the write pump: from now on it may start at any moment.
+        connection.useWriter(client.pump()::wake);
         clients.put(client.id(), client);
         metrics.connectionOpened();
         // Re-check after registering: shutdown either sees this client or we see the flag.

@@ -12,7 +12,8 @@ import java.io.IOException;
  *
  * <p>It hands every message to the handler, notes every inbound event as activity (for the pong
  * wait), and ends when the connection ends: {@code read()} returns {@link Inbound.Closed} or throws
- * (which also happens when the hub aborts the connection). Then it waits for the write pump, calls
+ * (which also happens when the hub aborts the connection). Then it waits for the write pump to
+ * finish the close (starting it if it had nothing to write before: see {@link WritePump#await()}), calls
  * {@link ClientHandler#onClose} while the client is still in its rooms, removes it from its rooms
  * and from the hub. A closing client's further messages are read and ignored, so that the
  * transport can finish its close handshake.
@@ -37,8 +38,6 @@ final class ReadPump {
 
     void run() {
         try {
-            connection.useWriter(client.pump()::wakeIfParked);
-            client.pump().start();
             callHandler("onOpen", () -> handler.onOpen(client));
             readUntilEnd();
         } finally {

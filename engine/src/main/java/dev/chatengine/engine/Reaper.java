@@ -10,8 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link HubConfig#writeTimeout()} drops it ({@link DisconnectReason#WRITE_TIMEOUT}, connection cut);
  * nothing inbound for longer than {@link HubConfig#pongWait()} drops it
  * ({@link DisconnectReason#IDLE_TIMEOUT}); closing for longer than {@link HubConfig#closeTimeout()}
- * cuts its connection (a dropped one's after {@link WritePump#DROP_CLOSE_ATTEMPT}); a parked write pump
- * whose ping is due is woken to send it (pumps park without a timeout). Over the memory budget it
+ * cuts its connection (a dropped one's after {@link WritePump#DROP_CLOSE_ATTEMPT}); a write pump
+ * whose ping is due is woken to send it ({@link WritePump#wake()}, which starts its thread if the
+ * client is idle: an idle pump has no thread and no timer). Over the memory budget it
  * sheds the clients holding the most ({@link Hub#shedIfOverBudget()}), on each tick and at once when
  * a message crosses the budget. It never waits on a client.
  *

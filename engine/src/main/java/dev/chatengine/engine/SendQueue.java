@@ -182,7 +182,7 @@ final class SendQueue {
 
     /**
      * True when no producer has claimed a slot the consumer has not taken. A volatile read of the
-     * producer index: the write pump's park handshake relies on it (see {@link Client}).
+     * producer index: the write pump's hand-over to idle relies on it (see {@code WritePump.goIdle}).
      */
     boolean isEmpty() {
         return (long) PRODUCER_INDEX.getVolatile(this) == (long) CONSUMER_INDEX.getVolatile(this);

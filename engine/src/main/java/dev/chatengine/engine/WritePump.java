@@ -11,18 +11,23 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client's write pump: the only code that writes to the client's connection, and the owner of
- * everything about that writing: the send queue, the park flag, the ping deadline, the timestamps
- * the hub's {@link Reaper} checks, and whether the connection was cut. Runs on its own virtual
- * thread ({@code chat-write-<id>}), one per client, from {@link Hub#serve} until the client has closed.
+ * everything about that writing: the send queue, the pump's run state, the ping deadline, the
+ * timestamps the hub's {@link Reaper} checks, and whether the connection was cut. It runs on a
+ * virtual thread of its own ({@code chat-write-<id>}), one per client, but only while there is
+ * something to write: {@link #wake()} starts the thread when a message is queued, a control frame
+ * is owed, a ping is due or the client closes, and the thread ends once it finds nothing more to do.
+ * An idle client therefore holds no write thread and no stack (issue 12). There is never more than
+ * one pump loop per client at a time; all writes to the connection come from it, one at a time.
  *
- * <p>Thread contract: {@link #run()} on its own thread; {@link #offer}, {@link #closing},
- * {@link #checkTimeouts}, {@link #abort()} and the accessors from any thread;
- * {@link #markActivity()} from the read pump.
+ * <p>Thread contract: {@link #run()} on the pump's own thread, which {@link #wake()} starts;
+ * {@link #offer}, {@link #wake()}, {@link #closing}, {@link #checkTimeouts}, {@link #abort()} and the
+ * accessors from any thread; {@link #markActivity()} and {@link #await()} from the read pump.
  *
  * <p>Loop: the transport's control frames (pongs) first; then up to {@link HubConfig#maxBatchMessages()}
  * queued messages in one {@link Connection#write} call (one socket write); a ping every
  * {@link HubConfig#pingPeriod()} whether or not there is traffic (a client that only listens still
- * has to answer, or the pong wait drops it); park when there is nothing to do.
+ * has to answer, or the pong wait drops it: the reaper wakes the pump when the ping is due); when
+ * there is nothing to do, the thread ends (see {@link #goIdle()} for the hand-over that loses no wake-up).
  *
  * <p>When the client closes, one of two endings:
  * <ul>
@@ -33,6 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  *       already accepted is written first, then the close, all within {@link HubConfig#closeTimeout()}
  *       (the reaper cuts a client that takes longer).</li>
  * </ul>
+ * Either way the pump is then {@code DONE} for good, and {@link #await()} returns.
  */
 final class WritePump implements Runnable {
 
@@ -50,11 +56,26 @@ final class WritePump implements Runnable {
     /** {@link #DROP_CLOSE_ATTEMPT_NANOS} as a number to read. */
     static final String DROP_CLOSE_ATTEMPT = "1 s";
 
-    private static final VarHandle PARKED;
+    // The run states (the field {@link #state}); only the transitions named here happen.
+    /** Never started: no thread yet. {@link #wake()} moves it to RUNNING and starts one. */
+    static final int NEW = 0;
+    /** Nothing to do, no thread (the last one has ended or is ending). {@link #wake()}: to RUNNING, new thread. */
+    static final int IDLE = 1;
+    /** A thread runs the loop and will look at the queue, the close and the ping again before it ends. */
+    static final int RUNNING = 2;
+    /**
+     * The thread found nothing to do and is about to end: it re-checks, yields once, re-checks, then
+     * CASes to IDLE. A waker CASes it back to RUNNING and the thread carries on instead of ending.
+     */
+    static final int PARKED = 3;
+    /** The client has closed and the close path has run; final. */
+    static final int DONE = 4;
+
+    private static final VarHandle STATE;
 
     static {
         try {
-            PARKED = MethodHandles.lookup().findVarHandle(WritePump.class, "parked", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(WritePump.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -66,18 +87,18 @@ final class WritePump implements Runnable {
     private final HubMetrics metrics;
     private final int batchLength;
     private final long pingPeriodNanos;
-    private final Thread thread;
 
     /**
-     * 1 while the pump is parked or about to park. A producer that sees 1 after queuing a message
-     * CASes it to 0 and unparks the pump; a producer that sees 0 does nothing, so under load (the pump
-     * busy) an offer costs no unpark. The pump sets 1 and then re-checks the queue before parking (a
-     * Dekker handshake over the queue's volatile producer index), so no wake-up is lost.
+     * NEW, IDLE, RUNNING, PARKED or DONE, changed by CAS (see {@link #wake()} and {@link #goIdle()}).
+     * While it is RUNNING only the pump's thread changes it; under load a wake-up therefore costs one
+     * volatile read and nothing else.
      */
-    @SuppressWarnings("unused") // accessed through PARKED
-    private volatile int parked;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state; // NEW (0)
+    /** The read pump while it waits in {@link #await()}, so that the pump can unpark it when DONE. */
+    private volatile Thread awaiter;
     /** {@link System#nanoTime()} at which the next ping is due; written by this pump, read by the reaper. */
-    private volatile long nextPingNanos = Long.MAX_VALUE;
+    private volatile long nextPingNanos;
     /** {@link Client#now()} of the last inbound event (message, pong, close); written by the read pump. */
     private volatile long lastActivityNanos;
     /** {@link Client#now()} when the current write began; 0 while not writing. */
@@ -104,37 +125,42 @@ final class WritePump implements Runnable {
         this.batchLength = Math.min(config.maxBatchMessages(), config.sendQueueCapacity());
         this.pingPeriodNanos = config.pingPeriod().toNanos();
         this.lastActivityNanos = Client.now();
-        this.thread = Thread.ofVirtual().name("chat-write-" + client.id()).unstarted(this);
+        // The first ping is due a period after the client came; the reaper wakes the pump for it.
+        this.nextPingNanos = System.nanoTime() + pingPeriodNanos;
     }
 
     // ---- any thread ----
 
-    void start() {
-        thread.start();
-    }
-
-    /** Waits for the pump to end; if interrupted, aborts the connection (which ends it soon) and keeps waiting. */
+    /**
+     * Read pump, once the client has closed: waits until the pump is DONE (its close path has run).
+     * The close already woke the pump ({@link #closing}), which starts a thread if none runs, so a
+     * pump that never had anything to write gets here too. If interrupted, aborts the connection
+     * (which ends the pump soon) and keeps waiting.
+     */
     void await() {
+        awaiter = Thread.currentThread();
+        wake(); // normally a no-op: closing() woke it already (a thread that finds the client open just goes idle)
         boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
+        // Dekker with done(): we write awaiter then read state; it writes DONE then reads awaiter.
+        while ((int) STATE.getVolatile(this) != DONE) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
                 interrupted = true;
                 abort();
             }
         }
+        awaiter = null;
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Queues {@code message} and wakes the pump if it sleeps; false when the queue is full (in messages or bytes). */
+    /** Queues {@code message} and wakes the pump; false when the queue is full (in messages or bytes). */
     boolean offer(Outgoing message) {
         if (!queue.offer(message)) {
             return false;
         }
-        wakeIfParked();
+        wake();
         return true;
     }
 
@@ -156,7 +182,7 @@ final class WritePump implements Runnable {
         if (reason == DisconnectReason.WRITE_TIMEOUT) {
             abort(); // the write in progress is not moving: no close frame can follow it
         }
-        LockSupport.unpark(thread);
+        wake();
     }
 
     /** Read pump: something arrived from the peer. */
@@ -183,8 +209,8 @@ final class WritePump implements Runnable {
 
     /**
      * The reaper, on each tick: drops a client stuck in one write or silent for too long, cuts one
-     * whose close takes too long (a drop's close gets {@link #DROP_CLOSE_ATTEMPT}), and wakes a parked
-     * pump whose ping is due. Never waits on the client.
+     * whose close takes too long (a drop's close gets {@link #DROP_CLOSE_ATTEMPT}), and wakes a pump
+     * whose ping is due (which starts its thread if it is idle). Never waits on the client.
      */
     void checkTimeouts(long now, long writeTimeoutNanos, long pongWaitNanos, long closeTimeoutNanos) {
         long writeStarted = writeStartedNanos;
@@ -206,23 +232,58 @@ final class WritePump implements Runnable {
             }
         }
         if (System.nanoTime() - nextPingNanos >= 0) {
-            wakeIfParked();
+            wake();
         }
     }
 
-    /** Wakes the pump if it is parked; cheap when it is busy. The transport's control frames use it too. */
-    void wakeIfParked() {
-        if (parked != 0 && PARKED.compareAndSet(this, 1, 0)) {
-            LockSupport.unpark(thread);
+    /**
+     * There is something for the pump to do (a message, a control frame, a close, a due ping): makes
+     * sure a pump thread will see it. Call it after the work is visible (after the enqueue, the
+     * close reason, the pending pong). Never blocks, allocates only when it starts a thread; when the
+     * pump is already RUNNING, as under load, it costs one volatile read. The transport's control
+     * frames use it too ({@link Connection#useWriter}).
+     *
+     * <p>From NEW or IDLE it CASes to RUNNING and starts a new thread; from PARKED it CASes to RUNNING,
+     * which stops the ending thread from ending (it spins through {@link #goIdle()}'s CAS, never
+     * parks, so there is no thread to unpark); from RUNNING or DONE it does nothing. A failed CAS
+     * means the state moved under us: look again.
+     */
+    void wake() {
+        while (true) {
+            int s = (int) STATE.getVolatile(this);
+            switch (s) {
+                case RUNNING, DONE -> {
+                    return;
+                }
+                case PARKED -> {
+                    if (STATE.compareAndSet(this, PARKED, RUNNING)) {
+                        return;
+                    }
+                }
+                default -> { // NEW, IDLE
+                    if (STATE.compareAndSet(this, s, RUNNING)) {
+                        // Not the waker's inheritable thread locals: any thread may start the pump.
+                        Thread.ofVirtual().name("chat-write-" + client.id())
+                                .inheritInheritableThreadLocals(false).start(this);
+                        return;
+                    }
+                }
+            }
         }
+    }
+
+    /** The pump's run state (NEW, IDLE, RUNNING, PARKED, DONE), for tests. */
+    int state() {
+        return (int) STATE.getVolatile(this);
     }
 
     // ---- the pump's own thread ----
 
     @Override
     public void run() {
+        boolean wentIdle = false;
         try {
-            pumpWhileOpen();
+            wentIdle = !pumpUntilIdleOrClosed();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "write to client " + client.id() + " failed: " + e);
             client.close(DisconnectReason.CONNECTION_LOST);
@@ -232,12 +293,19 @@ final class WritePump implements Runnable {
             client.close(DisconnectReason.CONNECTION_LOST);
             abort();
         } finally {
-            finish();
+            // Gone IDLE: this thread owns nothing any more (a new one may already run); just end.
+            if (!wentIdle) {
+                try {
+                    finish();
+                } finally {
+                    done();
+                }
+            }
         }
     }
 
-    private void pumpWhileOpen() throws IOException {
-        nextPingNanos = System.nanoTime() + pingPeriodNanos;
+    /** Writes until there is nothing to do (returns false: the state is IDLE) or the client has closed (true). */
+    private boolean pumpUntilIdleOrClosed() throws IOException {
         while (client.isOpen()) {
             if (connection.hasControlFrames()) {
                 writeControlFrames();
@@ -247,7 +315,9 @@ final class WritePump implements Runnable {
             if (depth > 0) {
                 writeBatch(depth);
             } else if (!isPingDue(System.nanoTime())) {
-                awaitWork();
+                if (goIdle()) {
+                    return false;
+                }
                 continue;
             }
             long now = System.nanoTime();
@@ -261,19 +331,51 @@ final class WritePump implements Runnable {
                 nextPingNanos = now + pingPeriodNanos;
             }
         }
+        return true;
     }
 
     /**
-     * Parks until a message, a control frame or a close arrives, or the reaper says a ping is due. An
-     * untimed park: a timed one would arm and cancel a scheduler timer on every park and wake-up,
-     * which under load was a quarter of the server's time.
+     * Nothing to do: hands over to IDLE and lets the thread end, unless work arrives meanwhile (then
+     * false, RUNNING again). Sets PARKED, re-checks, yields once (a reply or the next message of a
+     * burst often comes within a scheduler turn, and starting a thread costs more than a yield),
+     * re-checks, then CASes PARKED to IDLE.
+     *
+     * <p>Why no wake-up is lost: every waker makes its work visible first (a volatile CAS on the
+     * queue's producer index, the close reason's CAS, the transport's pending-pong count) and then
+     * reads {@link #state}; this pump writes PARKED and then reads those same variables. Volatile
+     * accesses are totally ordered, so either the waker's read of the state comes after our PARKED
+     * (it sees PARKED, or IDLE after our CAS, and takes it to RUNNING itself: our CAS then fails and
+     * we carry on, or its CAS starts a new thread), or our re-check comes after its work was made
+     * visible, and we see the work. A waker that reads RUNNING is safe for the same reason: the
+     * PARKED we write next comes after its read, so our re-check after it sees its work. No ending
+     * thread ever holds the loop: once its CAS to IDLE succeeds it only returns, and the next
+     * thread starts after that CAS, so it sees everything this one wrote (batch arrays, counters).
+     * A due ping needs no handshake: the reaper wakes the pump on every tick while it is due.
      */
-    private void awaitWork() {
-        PARKED.setVolatile(this, 1);
-        if (queue.isEmpty() && client.isOpen() && !connection.hasControlFrames() && !isPingDue(System.nanoTime())) {
-            LockSupport.park(this);
+    private boolean goIdle() {
+        STATE.setVolatile(this, PARKED); // from RUNNING, which only this thread leaves
+        if (!hasWork()) {
+            Thread.yield();
+            if (!hasWork() && STATE.compareAndSet(this, PARKED, IDLE)) {
+                return true;
+            }
         }
-        PARKED.setVolatile(this, 0);
+        // Work came, or a waker took the state to RUNNING already (then this CAS fails, which is fine).
+        STATE.compareAndSet(this, PARKED, RUNNING);
+        return false;
+    }
+
+    private boolean hasWork() {
+        return !queue.isEmpty() || !client.isOpen() || connection.hasControlFrames() || isPingDue(System.nanoTime());
+    }
+
+    /** The close path has run: final, and the read pump in {@link #await()} may go on. */
+    private void done() {
+        STATE.setVolatile(this, DONE);
+        Thread waiting = awaiter;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
+        }
     }
 
     private boolean isPingDue(long nanoTime) {

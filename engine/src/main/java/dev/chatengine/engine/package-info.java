@@ -1,7 +1,7 @@
 /**
  * The chat engine: a {@link dev.chatengine.engine.Hub} of {@link dev.chatengine.engine.Room}s and
  * {@link dev.chatengine.engine.Client}s, each client with a read pump and a write pump on virtual
- * threads and a bounded send queue. Transports plug in through {@link dev.chatengine.engine.transport}.
+ * threads (the write pump's only while it has something to write) and a bounded send queue. Transports plug in through {@link dev.chatengine.engine.transport}.
  *
  * <h2>Using it</h2>
  * Create a hub with {@link dev.chatengine.engine.Hub#create}, give every new connection to
