@@ -1,7 +1,6 @@
 package dev.chatengine.bench.codec;
 
 import dev.chatengine.engine.transport.EncodedMessage;
-import dev.chatengine.transport.jdk.protocol.DeflateConfig;
 import dev.chatengine.transport.jdk.protocol.DeflateParameters;
 import dev.chatengine.transport.jdk.protocol.DeflateSender;
 import dev.chatengine.transport.jdk.protocol.FrameEncoder;
@@ -73,7 +72,7 @@ public class DeflateBenchmark {
         @Param({"1", "6"})
         public int level;
         WebSocketMessageEncoder encoder;
-        final DeflateSender sender = new DeflateSender(NO_TAKEOVER, DeflateConfig.builder().thresholdBytes(0).build());
+        final DeflateSender sender = new DeflateSender(NO_TAKEOVER, 0);
 
         @Setup
         public void setUp() {
@@ -85,7 +84,7 @@ public class DeflateBenchmark {
     public void setUp() {
         json = payload.equals("message") ? ChatTraffic.typical() : ChatTraffic.history(50);
         plainClientFrame = FrameEncoder.clientFrame(Opcode.TEXT, json, 0x37fa213d);
-        EncodedMessage compressed = new DeflateSender(NO_TAKEOVER, DeflateConfig.builder().thresholdBytes(0).build())
+        EncodedMessage compressed = new DeflateSender(NO_TAKEOVER, 0)
                 .select(WebSocketMessageEncoder.INSTANCE.text(json));
         byte[] serverFrame = compressed.wireBytes(); // unmasked, RSV1: re-frame it masked, as a client sends it
         int header = FrameEncoder.headerLength(serverFrame.length, false);

@@ -1,7 +1,7 @@
 package dev.chatengine.bench.codec;
 
 import dev.chatengine.engine.transport.EncodedMessage;
-import dev.chatengine.transport.jdk.protocol.DeflateConfig;
+import dev.chatengine.transport.jdk.server.DeflateConfig;
 import dev.chatengine.transport.jdk.protocol.DeflateParameters;
 import dev.chatengine.transport.jdk.protocol.DeflateSender;
 import dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder;
@@ -32,9 +32,8 @@ public final class DeflateRatio {
             for (int threshold : new int[] {0, DeflateConfig.DEFAULT_THRESHOLD_BYTES}) {
                 for (boolean takeover : new boolean[] {false, true}) {
                     WebSocketMessageEncoder encoder = WebSocketMessageEncoder.create(level);
-                    DeflateConfig config = DeflateConfig.builder().thresholdBytes(threshold).build();
                     DeflateParameters parameters = new DeflateParameters(!takeover, true, 15, 15);
-                    DeflateSender sender = new DeflateSender(parameters, config);
+                    DeflateSender sender = new DeflateSender(parameters, threshold);
                     long plain = 0;
                     long sent = 0;
                     for (byte[] m : messages) {
@@ -43,7 +42,7 @@ public final class DeflateRatio {
                         sent += sender.select(message).length();
                     }
                     EncodedMessage h = encoder.text(history);
-                    long historySent = new DeflateSender(parameters, config).select(h).length();
+                    long historySent = new DeflateSender(parameters, threshold).select(h).length();
                     sender.close();
                     System.out.printf("%5d  %9d  %8s  %8d -> %8d (%.2fx)          %6d -> %6d (%.2fx)%n", level, threshold,
                             takeover ? "server" : "none", plain, sent, (double) plain / sent, h.length(), historySent,

@@ -7,7 +7,7 @@ import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.HubConfig;
 import dev.chatengine.engine.Room;
 import dev.chatengine.engine.transport.Inbound;
-import dev.chatengine.transport.jdk.protocol.DeflateConfig;
+import dev.chatengine.transport.jdk.server.DeflateConfig;
 import dev.chatengine.transport.jdk.protocol.DeflateParameters;
 import dev.chatengine.transport.jdk.protocol.DeflateSender;
 import dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder;
@@ -84,7 +84,7 @@ public class DeflateFanOutBenchmark {
         };
         for (int i = 0; i < members; i++) {
             DeflateSender sender = deflate
-                    ? new DeflateSender(DeflateParameters.noContextTakeover(), DeflateConfig.defaults()) : null;
+                    ? new DeflateSender(DeflateParameters.noContextTakeover(), DeflateConfig.DEFAULT_THRESHOLD_BYTES) : null;
             DeflatingConnection c = new DeflatingConnection(i, sender);
             connections.add(c);
             readPumps.add(Thread.ofVirtual().start(() -> hub.serve(c, joinRoom)));

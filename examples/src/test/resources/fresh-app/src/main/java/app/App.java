@@ -4,6 +4,7 @@ import dev.chatengine.engine.chat.ChatHooks;
 import dev.chatengine.engine.chat.ChatService;
 import dev.chatengine.engine.chat.IdentityPolicy;
 import dev.chatengine.transport.jdk.server.ChatServer;
+import dev.chatengine.transport.jdk.server.DeflateConfig;
 import dev.chatengine.transport.jdk.server.HandshakeDecision;
 import dev.chatengine.transport.jdk.server.HandshakeHook;
 
@@ -28,7 +29,7 @@ public final class App {
                 .orElseGet(() -> HandshakeDecision.unauthorized("Bearer", "token required"));
         return ChatServer.builder()
                 .address(address)
-                .webSocket(ws -> ws.handshakeHook(login))
+                .webSocket(ws -> ws.handshakeHook(login).deflate(DeflateConfig.builder().thresholdBytes(256).build()))
                 .endpoint("/chat", hub -> ChatService.builder(hub)
                         .hooks(ChatHooks.builder().identity(IdentityPolicy.fromPrincipal(true)).build())
                         .build())

@@ -12,7 +12,7 @@ import java.util.Set;
  * Pure and thread-safe (stateless).
  *
  * <pre>{@code
- * switch (DeflateNegotiation.negotiate(headers.get("Sec-WebSocket-Extensions"), config)) {
+ * switch (DeflateNegotiation.negotiate(headers.get("Sec-WebSocket-Extensions"), false, false)) {
  *     case DeflateNegotiation.Accepted a -> response.add("Sec-WebSocket-Extensions", a.responseHeader());
  *     case DeflateNegotiation.Declined d -> { }   // no extension: RSV1 stays forbidden
  * }
@@ -28,9 +28,9 @@ import java.util.Set;
  *       the handshake still succeeds, without extensions (our choice where RFC 6455 is silent: a
  *       client that cannot write the header gets plain WebSocket rather than a 400).</li>
  *   <li>The answer always carries {@code server_no_context_takeover} unless
- *       {@link DeflateConfig#serverContextTakeover()} is set and the client did not ask for it
+ *       {@code allowServerContextTakeover} is set and the client did not ask for it
  *       (RFC 7692 section 7.1.1.1 lets the server add it unasked), and
- *       {@code client_no_context_takeover} unless {@link DeflateConfig#clientContextTakeover()} is
+ *       {@code client_no_context_takeover} unless {@code allowClientContextTakeover} is
  *       set and the client did not ask for it (section 7.1.1.2).</li>
  *   <li>{@code server_max_window_bits=N}: the JDK's {@code Deflater} always uses a 2^15-byte window,
  *       so the server accepts by echoing N, resets its compressor for every message (forcing
@@ -71,10 +71,8 @@ public final class DeflateNegotiation {
      * @param headerValues the request's {@code Sec-WebSocket-Extensions} values (one per header
      *     line), or null when it had none
      */
-    public static Outcome negotiate(List<String> headerValues, DeflateConfig config) {
-        if (!config.enabled()) {
-            return new Declined("permessage-deflate is disabled");
-        }
+    public static Outcome negotiate(List<String> headerValues, boolean allowServerContextTakeover,
+                                    boolean allowClientContextTakeover) {
         if (headerValues == null || headerValues.isEmpty()) {
             return new Declined("no extension offered");
         }
@@ -89,7 +87,7 @@ public final class DeflateNegotiation {
             if (!offer.name().equalsIgnoreCase(EXTENSION)) {
                 continue;
             }
-            Outcome outcome = answer(offer, config);
+            Outcome outcome = answer(offer, allowServerContextTakeover, allowClientContextTakeover);
             if (outcome instanceof Accepted) {
                 return outcome;
             }
@@ -99,7 +97,8 @@ public final class DeflateNegotiation {
     }
 
     /** Accepts or declines one permessage-deflate offer. */
-    private static Outcome answer(ExtensionHeader.Extension offer, DeflateConfig config) {
+    private static Outcome answer(ExtensionHeader.Extension offer, boolean allowServerContextTakeover,
+                                  boolean allowClientContextTakeover) {
         boolean serverNoContextTakeover = false;
         boolean clientNoContextTakeover = false;
         int serverMaxWindowBits = -1; // not offered
@@ -138,8 +137,8 @@ public final class DeflateNegotiation {
             }
         }
         boolean windowLimited = serverMaxWindowBits > 0 && serverMaxWindowBits < DeflateParameters.MAX_WINDOW_BITS;
-        boolean serverReset = serverNoContextTakeover || !config.serverContextTakeover() || windowLimited;
-        boolean clientReset = clientNoContextTakeover || !config.clientContextTakeover();
+        boolean serverReset = serverNoContextTakeover || !allowServerContextTakeover || windowLimited;
+        boolean clientReset = clientNoContextTakeover || !allowClientContextTakeover;
         // The client's window size matters only to its compressor: our 2^15 inflater takes any.
         DeflateParameters agreed = new DeflateParameters(serverReset, clientReset,
                 serverMaxWindowBits > 0 ? serverMaxWindowBits : DeflateParameters.MAX_WINDOW_BITS,

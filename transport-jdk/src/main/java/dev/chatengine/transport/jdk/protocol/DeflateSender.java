@@ -6,7 +6,7 @@ import java.util.zip.Deflater;
 
 /**
  * The write side of permessage-deflate for one server connection: picks the form each outgoing
- * message goes out in. Messages shorter than {@link DeflateConfig#thresholdBytes()} and messages not
+ * message goes out in. Messages shorter than the threshold and messages not
  * made by {@link WebSocketMessageEncoder} go plain; control frames never pass through here (RFC 7692
  * section 6.1: they are never compressed).
  *
@@ -15,7 +15,7 @@ import java.util.zip.Deflater;
  *       {@link CompressibleMessage#compressed()} frame, the same bytes for every such connection.
  *       Under {@code server_max_window_bits=N} only messages of at most 2^N bytes are compressed,
  *       since a fresh compressor cannot refer farther back than the message's own length.</li>
- *   <li>server context takeover (only when {@link DeflateConfig#serverContextTakeover()} allows it
+ *   <li>server context takeover (only when the server's config allows it
  *       and the client did not refuse): this connection's own {@link Deflater}, made at its first
  *       compressed message and kept until {@link #close()}, compressing each message for it alone.</li>
  * </ul>
@@ -31,9 +31,12 @@ public final class DeflateSender {
     private volatile Deflater own; // context takeover only; set by the writer, ended by close()
     private volatile boolean closed;
 
-    /** A sender for a connection that agreed {@code parameters}, with the server's {@code config}. */
-    public DeflateSender(DeflateParameters parameters, DeflateConfig config) {
-        this.thresholdBytes = config.thresholdBytes();
+    /**
+     * A sender for a connection that agreed {@code parameters}; messages shorter than
+     * {@code thresholdBytes} go uncompressed.
+     */
+    public DeflateSender(DeflateParameters parameters, int thresholdBytes) {
+        this.thresholdBytes = thresholdBytes;
         this.contextTakeover = !parameters.serverNoContextTakeover();
         int bits = parameters.serverMaxWindowBits();
         this.maxSharedPayloadBytes = bits >= DeflateParameters.MAX_WINDOW_BITS ? Long.MAX_VALUE : 1L << bits;

@@ -13,7 +13,7 @@
  * benchmarks can compare them with their plain alternatives.
  *
  * <p>permessage-deflate (RFC 7692): {@link dev.chatengine.transport.jdk.protocol.DeflateNegotiation}
- * answers the client's offers under a {@link dev.chatengine.transport.jdk.protocol.DeflateConfig}
+ * answers the client's offers under a {@code DeflateConfig} of the server package
  * and gives the agreed {@link dev.chatengine.transport.jdk.protocol.DeflateParameters}; the decoder
  * inflates compressed messages within the size limit; the
  * {@link dev.chatengine.transport.jdk.protocol.WebSocketMessageEncoder} makes

@@ -1,6 +1,5 @@
 package dev.chatengine.transport.jdk.server;
 
-import dev.chatengine.transport.jdk.protocol.DeflateConfig;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -147,7 +147,7 @@ public final class WebSocketConnection implements Connection {
         this.config = config;
         this.decoder = new WebSocketDecoder(Role.SERVER, config.maxMessageBytes(), deflate);
         this.deflate = deflate;
-        this.deflateSender = deflate.map(p -> new DeflateSender(p, config.deflate())).orElse(null);
+        this.deflateSender = deflate.map(p -> new DeflateSender(p, config.deflate().thresholdBytes())).orElse(null);
         this.remoteAddress = remoteAddress;
         this.requestUri = requestUri;
         this.requestHeaders = requestHeaders; // the exchange's, already unmodifiable: no copy per connection

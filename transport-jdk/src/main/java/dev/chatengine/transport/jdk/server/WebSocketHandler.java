@@ -343,7 +343,12 @@ public final class WebSocketHandler implements HttpHandler {
 
     /** permessage-deflate's answer to the client's offers (RFC 7692), if any: see {@link DeflateNegotiation}. */
     private Optional<DeflateNegotiation.Accepted> negotiateDeflate(HttpExchange exchange) {
-        return switch (DeflateNegotiation.negotiate(exchange.getRequestHeaders().get("Sec-WebSocket-Extensions"), config.deflate())) {
+        DeflateConfig deflate = config.deflate();
+        if (!deflate.enabled()) {
+            return Optional.empty();
+        }
+        return switch (DeflateNegotiation.negotiate(exchange.getRequestHeaders().get("Sec-WebSocket-Extensions"),
+                deflate.serverContextTakeover(), deflate.clientContextTakeover())) {
             case DeflateNegotiation.Accepted accepted -> Optional.of(accepted);
             case DeflateNegotiation.Declined declined -> {
                 LOG.log(Level.DEBUG, () -> "permessage-deflate not used, " + declined.reason() + ": " + exchange.getRemoteAddress());

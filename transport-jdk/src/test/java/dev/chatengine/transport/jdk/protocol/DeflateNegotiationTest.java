@@ -1,5 +1,7 @@
 package dev.chatengine.transport.jdk.protocol;
 
+import dev.chatengine.transport.jdk.server.DeflateConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -12,7 +14,7 @@ class DeflateNegotiationTest {
     private static final String DEFAULT_ANSWER = "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
 
     private static DeflateNegotiation.Outcome negotiate(DeflateConfig config, String... headerLines) {
-        return DeflateNegotiation.negotiate(List.of(headerLines), config);
+        return DeflateNegotiation.negotiate(List.of(headerLines), config.serverContextTakeover(), config.clientContextTakeover());
     }
 
     private static DeflateNegotiation.Accepted accepted(String... headerLines) {
@@ -113,16 +115,10 @@ class DeflateNegotiationTest {
 
     @Test
     void noHeaderDeclines() {
-        assertThat(DeflateNegotiation.negotiate(null, DeflateConfig.defaults()))
+        assertThat(DeflateNegotiation.negotiate(null, false, false))
                 .isEqualTo(new DeflateNegotiation.Declined("no extension offered"));
-        assertThat(DeflateNegotiation.negotiate(List.of(), DeflateConfig.defaults()))
+        assertThat(DeflateNegotiation.negotiate(List.of(), false, false))
                 .isInstanceOf(DeflateNegotiation.Declined.class);
-    }
-
-    @Test
-    void disabledDeclinesEveryOffer() {
-        assertThat(negotiate(DeflateConfig.disabled(), "permessage-deflate"))
-                .isEqualTo(new DeflateNegotiation.Declined("permessage-deflate is disabled"));
     }
 
     // ---- declined: a malformed header means no extension at all (our documented choice, not a 400)

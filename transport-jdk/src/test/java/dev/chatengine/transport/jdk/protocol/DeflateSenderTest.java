@@ -1,5 +1,7 @@
 package dev.chatengine.transport.jdk.protocol;
 
+import dev.chatengine.transport.jdk.server.DeflateConfig;
+
 import static dev.chatengine.transport.jdk.protocol.Wire.binary;
 import static dev.chatengine.transport.jdk.protocol.Wire.concat;
 import static dev.chatengine.transport.jdk.protocol.Wire.hex;
@@ -22,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * compression per broadcast shared by every recipient, context takeover, the threshold and the window.
  */
 class DeflateSenderTest {
-    private static final DeflateConfig EVERYTHING = DeflateConfig.builder().thresholdBytes(0).build();
+    /** A threshold of 0: every message is compressed. */
+    private static final int EVERYTHING = 0;
     private static final DeflateParameters NO_TAKEOVER = DeflateParameters.noContextTakeover();
     private static final DeflateParameters SERVER_TAKEOVER = new DeflateParameters(false, true, 15, 15);
     private final WebSocketMessageEncoder encoder = WebSocketMessageEncoder.create(WebSocketMessageEncoder.DEFAULT_COMPRESSION_LEVEL);
@@ -94,7 +97,7 @@ class DeflateSenderTest {
         int recipients = 1000;
         List<DeflateSender> senders = new ArrayList<>();
         for (int i = 0; i < recipients; i++) {
-            senders.add(new DeflateSender(NO_TAKEOVER, DeflateConfig.defaults()));
+            senders.add(new DeflateSender(NO_TAKEOVER, DeflateConfig.DEFAULT_THRESHOLD_BYTES));
         }
         EncodedMessage[] sent = new EncodedMessage[recipients];
         CountDownLatch start = new CountDownLatch(1);
@@ -128,7 +131,7 @@ class DeflateSenderTest {
 
     @Test
     void belowTheThresholdMessagesGoPlain() {
-        DeflateSender sender = new DeflateSender(NO_TAKEOVER, DeflateConfig.builder().thresholdBytes(100).build());
+        DeflateSender sender = new DeflateSender(NO_TAKEOVER, 100);
         EncodedMessage short99 = encoder.text("a".repeat(99));
         EncodedMessage long100 = encoder.text("a".repeat(100));
         assertThat(sender.select(short99)).isSameAs(short99);
@@ -177,7 +180,7 @@ class DeflateSenderTest {
 
     @Test
     void selectOfABatchNeverModifiesIt() {
-        DeflateSender sender = new DeflateSender(NO_TAKEOVER, DeflateConfig.builder().thresholdBytes(10).build());
+        DeflateSender sender = new DeflateSender(NO_TAKEOVER, 10);
         EncodedMessage small = encoder.text("tiny");
         EncodedMessage large = encoder.text("large enough to compress, large enough to compress");
         EncodedMessage[] plainOnly = {small, small, null};

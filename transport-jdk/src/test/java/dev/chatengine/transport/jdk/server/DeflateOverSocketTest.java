@@ -9,7 +9,6 @@ import dev.chatengine.engine.Hub;
 import dev.chatengine.engine.HubConfig;
 import dev.chatengine.engine.transport.Inbound;
 import dev.chatengine.transport.jdk.protocol.CloseStatus;
-import dev.chatengine.transport.jdk.protocol.DeflateConfig;
 import dev.chatengine.transport.jdk.protocol.DeflateParameters;
 import dev.chatengine.transport.jdk.protocol.FrameEncoder;
 import dev.chatengine.transport.jdk.protocol.Opcode;

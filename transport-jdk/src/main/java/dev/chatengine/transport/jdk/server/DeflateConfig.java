@@ -1,4 +1,4 @@
-package dev.chatengine.transport.jdk.protocol;
+package dev.chatengine.transport.jdk.server;
 
 /**
  * How a server uses permessage-deflate (RFC 7692), immutable: whether it accepts the extension, which
