@@ -2,6 +2,7 @@ package dev.chatengine.demo;
 
 import dev.chatengine.engine.HubConfig;
 import dev.chatengine.engine.chat.ChatConfig;
+import dev.chatengine.transport.jdk.server.DeflateConfig;
 import dev.chatengine.transport.jdk.server.WebSocketConfig;
 
 import java.util.Locale;
@@ -33,12 +34,14 @@ import java.util.Set;
  * @param roomExpiry        {@code --room-expiry}: a chat room with no members and no message for this long is
  *                          forgotten with its history, and stops counting against its maker's address
  *                          ({@link ChatConfig#roomExpiry()}; made again, it is a new epoch)
+ * @param deflate           {@code --deflate on|off}: whether permessage-deflate is negotiated with clients that offer
+ *                          it (on by default, as the transport's {@code DeflateConfig}; off trades bandwidth for CPU)
  */
 record DemoLimits(OptionalInt maxMessageBytes, OptionalInt queueMessages, OptionalLong queueBytes,
-                  OptionalLong memoryBudgetBytes, Optional<Duration> roomExpiry) {
+                  OptionalLong memoryBudgetBytes, Optional<Duration> roomExpiry, boolean deflate) {
 
     static final Set<String> FLAGS = Set.of("--max-message", "--queue-messages", "--queue-bytes", "--memory-budget",
-            "--room-expiry");
+            "--room-expiry", "--deflate");
 
     static final String USAGE = """
               --max-message B    largest message a client may send, e.g. 64k or 20m (default 64k; over it: 1009)
@@ -48,6 +51,7 @@ record DemoLimits(OptionalInt maxMessageBytes, OptionalInt queueMessages, Option
                                  (default a quarter of the heap)
               --room-expiry D    a chat room without members and messages for this long is forgotten with its
                                  history, e.g. 30s, 15m or 2h (default 15m)
+              --deflate on|off   permessage-deflate with browsers that offer it (default on)
             """;
 
     /** How many largest messages a default queue holds at least. */
@@ -64,31 +68,38 @@ record DemoLimits(OptionalInt maxMessageBytes, OptionalInt queueMessages, Option
     /** Nothing given: every default. */
     static DemoLimits defaults() {
         return new DemoLimits(OptionalInt.empty(), OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty(),
-                Optional.empty());
+                Optional.empty(), true);
     }
 
     /** Parses one of {@link #FLAGS}; the new value, or a one-sentence problem. */
     Object with(String flag, String value) {
+        if (flag.equals("--deflate")) {
+            return switch (value) {
+                case "on" -> new DemoLimits(maxMessageBytes, queueMessages, queueBytes, memoryBudgetBytes, roomExpiry, true);
+                case "off" -> new DemoLimits(maxMessageBytes, queueMessages, queueBytes, memoryBudgetBytes, roomExpiry, false);
+                default -> "--deflate takes on or off, not '" + value + "'";
+            };
+        }
         if (flag.equals("--room-expiry")) {
             Duration expiry = parseDuration(value);
             return expiry == null
                     ? "--room-expiry takes a duration with a unit, e.g. 30s, 15m or 2h, not '" + value + "'"
-                    : new DemoLimits(maxMessageBytes, queueMessages, queueBytes, memoryBudgetBytes, Optional.of(expiry));
+                    : new DemoLimits(maxMessageBytes, queueMessages, queueBytes, memoryBudgetBytes, Optional.of(expiry), deflate);
         }
         long parsed = parseSize(value);
         return switch (flag) {
             case "--max-message" -> parsed < 1 || parsed > Integer.MAX_VALUE - 64
                     ? "--max-message takes a size in bytes, e.g. 65536, 64k or 20m, not '" + value + "'"
-                    : new DemoLimits(OptionalInt.of((int) parsed), queueMessages, queueBytes, memoryBudgetBytes, roomExpiry);
+                    : new DemoLimits(OptionalInt.of((int) parsed), queueMessages, queueBytes, memoryBudgetBytes, roomExpiry, deflate);
             case "--queue-messages" -> parsed < 1 || parsed > 1 << 30 || !value.chars().allMatch(Character::isDigit)
                     ? "--queue-messages takes a positive number, not '" + value + "'"
-                    : new DemoLimits(maxMessageBytes, OptionalInt.of((int) parsed), queueBytes, memoryBudgetBytes, roomExpiry);
+                    : new DemoLimits(maxMessageBytes, OptionalInt.of((int) parsed), queueBytes, memoryBudgetBytes, roomExpiry, deflate);
             case "--queue-bytes" -> parsed < 1
                     ? "--queue-bytes takes a size in bytes, e.g. 1m, not '" + value + "'"
-                    : new DemoLimits(maxMessageBytes, queueMessages, OptionalLong.of(parsed), memoryBudgetBytes, roomExpiry);
+                    : new DemoLimits(maxMessageBytes, queueMessages, OptionalLong.of(parsed), memoryBudgetBytes, roomExpiry, deflate);
             case "--memory-budget" -> parsed < 1
                     ? "--memory-budget takes a size in bytes, e.g. 256m, not '" + value + "'"
-                    : new DemoLimits(maxMessageBytes, queueMessages, queueBytes, OptionalLong.of(parsed), roomExpiry);
+                    : new DemoLimits(maxMessageBytes, queueMessages, queueBytes, OptionalLong.of(parsed), roomExpiry, deflate);
             default -> throw new IllegalArgumentException(flag);
         };
     }
@@ -139,9 +150,16 @@ record DemoLimits(OptionalInt maxMessageBytes, OptionalInt queueMessages, Option
     void applyTo(DemoConfig.Builder builder, DemoConfig base) {
         builder.chatHub(hub(base.chatHub())).rawHub(hub(base.rawHub()));
         roomExpiry.ifPresent(expiry -> builder.chat(base.chat().toBuilder().roomExpiry(expiry).build()));
+        WebSocketConfig webSocket = base.webSocket();
         if (maxMessageBytes.isPresent()) {
-            builder.webSocket(base.webSocket().withMaxMessageBytes(maxMessageBytes.getAsInt()));
+            webSocket = webSocket.withMaxMessageBytes(maxMessageBytes.getAsInt());
         }
+        if (!deflate) {
+            webSocket = new WebSocketConfig(webSocket.maxMessageBytes(), webSocket.closeTimeout(), webSocket.originPolicy(),
+                    webSocket.subprotocolSelector(), webSocket.readBufferBytes(), webSocket.tcpNoDelay(),
+                    webSocket.handshakeHook(), webSocket.connectionGate(), DeflateConfig.disabled());
+        }
+        builder.webSocket(webSocket);
     }
 
     HubConfig hub(HubConfig base) {

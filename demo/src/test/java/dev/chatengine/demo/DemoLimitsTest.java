@@ -2,9 +2,11 @@ package dev.chatengine.demo;
 
 import dev.chatengine.engine.HubConfig;
 import dev.chatengine.engine.chat.ChatConfig;
+import dev.chatengine.transport.jdk.server.DeflateConfig;
 import dev.chatengine.transport.jdk.server.WebSocketConfig;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -76,6 +78,28 @@ class DemoLimitsTest {
     }
 
     @Test
+    void deflateOffIsNeverNegotiatedAndKeepsTheOtherLimits() throws Exception {
+        DemoLimits off = parse("--max-message", "20m", "--deflate", "off");
+        assertThat(parse("--deflate=on")).isEqualTo(DemoLimits.defaults());
+        DemoConfig.Builder builder = DemoConfig.builder();
+        off.applyTo(builder, DemoConfig.defaults());
+        DemoConfig config = builder.build();
+        assertThat(config.webSocket().deflate()).isEqualTo(DeflateConfig.disabled());
+        assertThat(config.webSocket().maxMessageBytes()).isEqualTo(20 << 20);
+        String offer = AttackSockets.handshake("/ws", "Origin: http://127.0.0.1\r\n"
+                + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+        try (DemoServer plain = DemoServer.start(new InetSocketAddress("127.0.0.1", 0), config);
+             DemoServer deflating = DemoServer.start(new InetSocketAddress("127.0.0.1", 0))) {
+            String refused = AttackSockets.answer(plain.port(), offer.replace("127.0.0.1\r\nUpgrade", "127.0.0.1:" + plain.port() + "\r\nUpgrade")
+                    .replace("Origin: http://127.0.0.1", "Origin: http://127.0.0.1:" + plain.port()));
+            String accepted = AttackSockets.answer(deflating.port(), offer.replace("127.0.0.1\r\nUpgrade", "127.0.0.1:" + deflating.port() + "\r\nUpgrade")
+                    .replace("Origin: http://127.0.0.1", "Origin: http://127.0.0.1:" + deflating.port()));
+            assertThat(refused).startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("permessage-deflate");
+            assertThat(accepted).startsWith("HTTP/1.1 101").containsIgnoringCase("Sec-WebSocket-Extensions: permessage-deflate");
+        }
+    }
+
+    @Test
     void badValuesAreRefusedInOneSentence() {
         assertThat(CommandLine.parse("--max-message", "lots")).isEqualTo(
                 new CommandLine.Invalid("--max-message takes a size in bytes, e.g. 65536, 64k or 20m, not 'lots'"));
@@ -83,6 +107,8 @@ class DemoLimitsTest {
         assertThat(CommandLine.parse("--queue-messages", "1k")).isInstanceOf(CommandLine.Invalid.class);
         assertThat(CommandLine.parse("--queue-bytes", "0")).isInstanceOf(CommandLine.Invalid.class);
         assertThat(CommandLine.parse("--memory-budget")).isEqualTo(new CommandLine.Invalid("--memory-budget needs a value"));
-        assertThat(CommandLine.USAGE).contains("--max-message", "--queue-messages", "--queue-bytes", "--memory-budget");
+        assertThat(CommandLine.parse("--deflate", "no")).isEqualTo(new CommandLine.Invalid("--deflate takes on or off, not 'no'"));
+        assertThat(CommandLine.USAGE).contains("--max-message", "--queue-messages", "--queue-bytes", "--memory-budget",
+                "--deflate on|off");
     }
 }
