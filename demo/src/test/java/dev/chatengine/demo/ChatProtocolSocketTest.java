@@ -244,7 +244,9 @@ class ChatProtocolSocketTest {
         alice.nextError("bad_room");
         alice.send("{\"type\":\"join\",\"room\":\"java\"}");
         alice.next("joined");
-        alice.send("{\"type\":\"join\",\"room\":\"python\"}"); // a third room with maxRooms 2
+        alice.send("{\"type\":\"join\",\"room\":\"python\"}");
+        alice.next("joined");
+        alice.send("{\"type\":\"join\",\"room\":\"scala\"}"); // a third room with maxRooms 2 (the lobby counts for nobody)
         alice.nextError("bad_room");
         alice.send("{\"type\":\"say\",\"room\":\"rust\",\"text\":\"hi\"}");
         alice.nextError("not_in_room");
