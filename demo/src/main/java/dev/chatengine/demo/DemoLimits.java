@@ -155,9 +155,7 @@ record DemoLimits(OptionalInt maxMessageBytes, OptionalInt queueMessages, Option
             webSocket = webSocket.withMaxMessageBytes(maxMessageBytes.getAsInt());
         }
         if (!deflate) {
-            webSocket = new WebSocketConfig(webSocket.maxMessageBytes(), webSocket.closeTimeout(), webSocket.originPolicy(),
-                    webSocket.subprotocolSelector(), webSocket.readBufferBytes(), webSocket.tcpNoDelay(),
-                    webSocket.handshakeHook(), webSocket.connectionGate(), DeflateConfig.disabled());
+            webSocket = webSocket.withDeflate(DeflateConfig.disabled());
         }
         builder.webSocket(webSocket);
     }

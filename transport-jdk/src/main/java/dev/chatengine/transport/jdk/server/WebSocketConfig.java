@@ -91,6 +91,12 @@ public record WebSocketConfig(int maxMessageBytes, Duration closeTimeout, Origin
                 tcpNoDelay, handshakeHook, connectionGate, deflate);
     }
 
+    /** This config with another {@link #deflate} (for a command line that turns permessage-deflate off). */
+    public WebSocketConfig withDeflate(DeflateConfig deflate) {
+        return new WebSocketConfig(maxMessageBytes, closeTimeout, originPolicy, subprotocolSelector, readBufferBytes,
+                tcpNoDelay, handshakeHook, connectionGate, deflate);
+    }
+
     /** A builder holding the defaults. */
     public static Builder builder() {
         return new Builder();
